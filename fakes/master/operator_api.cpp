@@ -1,0 +1,373 @@
+// Operator side: the form endpoints (/master/reserve, /unreserve,
+// /create-volumes, /destroy-volumes; PROTOCOL.md 4.1) and the v1 operator API
+// (POST /api/v1; 4.2). Both run the same code per operation, so their
+// 400/409/202 answers agree (SV-HTTP-1..4).
+
+#include "fakes/common/resource_format.hpp"
+#include "fakes/master/core/conversions.hpp"
+#include "fakes/master/core/validation.hpp"
+#include "fakes/master/master.hpp"
+#include "fakes/master/operation_resources.hpp"
+#include "harness/http/media_type.hpp"
+#include "harness/util/log.hpp"
+#include "harness/wire/evolve.hpp"
+#include "harness/wire/json_codec.hpp"
+#include "harness/wire/operator_json.hpp"
+
+#include <nlohmann/json.hpp>
+
+namespace svh::master {
+
+using http::bhttp::status;
+using Operation = mesos::v1::Offer::Operation;
+namespace v1master = mesos::v1::master;
+
+namespace {
+
+constexpr std::string_view kJson = "application/json";
+constexpr std::string_view kProtobuf = "application/x-protobuf";
+
+// application/x-www-form-urlencoded as libprocess decodes it: pairs split on
+// '&' and ';', '+' is a space, %XX escapes.
+Result<std::map<std::string, std::string>> decodeQuery(std::string_view body) {
+  auto decode = [](std::string_view text) -> Result<std::string> {
+    std::string out;
+    for (std::size_t i = 0; i < text.size(); ++i) {
+      char c = text[i];
+      if (c == '+') {
+        out.push_back(' ');
+      } else if (c == '%') {
+        auto hex = [](char h) -> int {
+          if (h >= '0' && h <= '9') return h - '0';
+          if (h >= 'a' && h <= 'f') return h - 'a' + 10;
+          if (h >= 'A' && h <= 'F') return h - 'A' + 10;
+          return -1;
+        };
+        if (i + 2 >= text.size()) {
+          return Error{"Malformed % escape in '" + std::string(text) + "'"};
+        }
+        int high = hex(text[i + 1]);
+        int low = hex(text[i + 2]);
+        if (high < 0 || low < 0) return Error{"Malformed % escape in '" + std::string(text) + "'"};
+        out.push_back(static_cast<char>(high * 16 + low));
+        i += 2;
+      } else {
+        out.push_back(c);
+      }
+    }
+    return out;
+  };
+  std::map<std::string, std::string> values;
+  std::size_t start = 0;
+  while (start <= body.size()) {
+    auto end = body.find_first_of("&;", start);
+    auto pair = body.substr(start, end == std::string_view::npos ? end : end - start);
+    if (!pair.empty()) {
+      auto equals = pair.find('=');
+      auto key = decode(pair.substr(0, equals));
+      if (!key) return Error{key.error()};
+      std::string value;
+      if (equals != std::string_view::npos) {
+        auto decoded = decode(pair.substr(equals + 1));
+        if (!decoded) return Error{decoded.error()};
+        value = *decoded;
+      }
+      values[*key] = value;
+    }
+    if (end == std::string_view::npos) break;
+    start = end + 1;
+  }
+  return values;
+}
+
+// A JSON array of (v0) Resource objects as an operator sends them.
+Result<ResourceList> parseResourceArray(const std::string& text) {
+  auto json = nlohmann::json::parse(text, nullptr, false);
+  if (json.is_discarded()) return Error{"syntax error at line 1 near: " + text.substr(0, 40)};
+  if (!json.is_array()) return Error{"Expecting a JSON array"};
+  ResourceList list;
+  for (const auto& element : json) {
+    mesos::Resource v0;
+    if (auto error = wire::fromJson(element, &v0)) return Error{*error};
+    *list.Add() = wire::evolve<mesos::v1::Resource>(v0);
+  }
+  return list;
+}
+
+std::string stringify(const AgentRecord& agent) {
+  return agent.id + " at " + agent.pid.str() + " (" + agent.info.hostname() + ")";
+}
+
+}  // namespace
+
+void Master::formEndpoint(std::shared_ptr<http::Exchange> exchange, const std::string& name) {
+  const auto& request = exchange->request();
+  auto reply = [&](status code, std::string body = {}) {
+    exchange->respond(http::makeResponse(code, std::move(body)));
+  };
+  if (request.method() != http::bhttp::verb::post) {
+    auto response = http::makeResponse(
+        status::method_not_allowed,
+        "Expecting one of { 'POST' }, but received '" + std::string(request.method_string()) +
+            "'");
+    response.set(http::bhttp::field::allow, "POST");
+    return exchange->respond(std::move(response));
+  }
+  auto values = decodeQuery(request.body());
+  if (!values) return reply(status::bad_request, "Unable to decode query string: " + values.error());
+  auto slave = values->find("slaveId");
+  if (slave == values->end()) {
+    return reply(status::bad_request, "Missing 'slaveId' query parameter in the request body");
+  }
+  std::string key = (name == "reserve" || name == "unreserve") ? "resources" : "volumes";
+  auto param = values->find(key);
+  if (param == values->end()) {
+    return reply(status::bad_request,
+                 "Missing '" + key + "' query parameter in the request body");
+  }
+  auto list = parseResourceArray(param->second);
+  if (!list) {
+    return reply(status::bad_request, "Error in parsing '" + key +
+                                          "' query parameter in the request body: " +
+                                          list.error());
+  }
+  ResourceList source;
+  if (name == "reserve") {
+    if (auto it = values->find("source"); it != values->end()) {
+      auto parsed = parseResourceArray(it->second);
+      if (!parsed) {
+        return reply(status::bad_request,
+                     "Error in parsing 'source' query parameter in the request body: " +
+                         parsed.error());
+      }
+      source = *parsed;
+    }
+  }
+  Operation operation;
+  if (name == "reserve") {
+    operation.set_type(Operation::RESERVE);
+    *operation.mutable_reserve()->mutable_resources() = *list;
+    *operation.mutable_reserve()->mutable_source() = source;
+  } else if (name == "unreserve") {
+    operation.set_type(Operation::UNRESERVE);
+    *operation.mutable_unreserve()->mutable_resources() = *list;
+  } else if (name == "create-volumes") {
+    operation.set_type(Operation::CREATE);
+    *operation.mutable_create()->mutable_volumes() = *list;
+  } else {
+    operation.set_type(Operation::DESTROY);
+    *operation.mutable_destroy()->mutable_volumes() = *list;
+  }
+  operatorOperation(exchange, slave->second, std::move(operation));
+}
+
+void Master::operatorOperation(std::shared_ptr<http::Exchange> exchange,
+                               const std::string& agent_id, Operation operation) {
+  auto reply = [&](status code, std::string body = {}) {
+    exchange->respond(http::makeResponse(code, std::move(body)));
+  };
+  AgentRecord* agent = findAgent(agent_id);
+  if (!agent) return reply(status::bad_request, "No agent found with specified ID");
+  if (auto problem = fakes::validateAndUpgradeResources(&operation)) return reply(status::bad_request, *problem);
+
+  validation::AgentCapabilities caps{agent->capabilities.multi_role,
+                                     agent->capabilities.hierarchical_role,
+                                     agent->capabilities.reservation_refinement,
+                                     agent->capabilities.resource_provider,
+                                     agent->capabilities.resize_volume,
+                                     agent->capabilities.agent_operation_feedback};
+  Problem problem;
+  std::string prefix;
+  switch (operation.type()) {
+    case Operation::RESERVE:
+      problem = validation::validateReserve(operation.reserve(), std::nullopt, caps, nullptr);
+      prefix = "Invalid RESERVE operation on agent " + stringify(*agent) + ": ";
+      break;
+    case Operation::UNRESERVE:
+      problem = validation::validateUnreserve(operation.unreserve(), nullptr);
+      prefix = "Invalid UNRESERVE operation: ";
+      break;
+    case Operation::CREATE:
+      problem = validation::validateCreate(operation.create(), agent->checkpointed, std::nullopt,
+                                           caps, nullptr);
+      prefix = "Invalid CREATE operation on agent " + stringify(*agent) + ": ";
+      break;
+    case Operation::DESTROY:
+      problem = validation::validateDestroy(operation.destroy(), agent->checkpointed,
+                                            usedResourcesByFramework(*agent), nullptr);
+      prefix = "Invalid DESTROY operation: ";
+      break;
+    case Operation::GROW_VOLUME:
+      problem = validation::validateGrowVolume(operation.grow_volume(), caps);
+      prefix = "Invalid GROW_VOLUME operation on agent " + stringify(*agent) + ": ";
+      break;
+    case Operation::SHRINK_VOLUME:
+      problem = validation::validateShrinkVolume(operation.shrink_volume(), caps);
+      prefix = "Invalid SHRINK_VOLUME operation on agent " + stringify(*agent) + ": ";
+      break;
+    default:
+      return reply(status::bad_request, "Unsupported operation");
+  }
+  if (problem) return reply(status::bad_request, prefix + *problem);
+
+  auto conversions = conversionsFor(operation);
+  if (!conversions) {
+    return reply(status::bad_request, "Invalid " + Operation::Type_Name(operation.type()) +
+                                          " operation: " + conversions.error());
+  }
+  Resources required;
+  for (const auto& conversion : *conversions) required += conversion.consumed;
+
+  // Rescind offers, one at a time, until what they held covers the operation.
+  Resources recovered;
+  for (const auto& offer_id : std::set<std::string>(agent->offers)) {
+    Resources offered = offers_.at(offer_id).resources.unallocate();
+    if (required - offered == required) continue;
+    recovered += offered;
+    required -= offered;
+    auto& offer = offers_.at(offer_id);
+    if (FrameworkRecord* framework = findFramework(offer.framework_id)) {
+      addFilter(*framework, agent->id, offer.resources, 5.0);
+    }
+    rescindOffer(offer_id);
+    if (applyConversions(recovered, *conversions)) break;
+  }
+
+  auto applied = applyConversions(available(view(), *agent), *conversions);
+  if (!applied) return reply(status::conflict, applied.error());
+  auto total = applyConversions(agent->total, *conversions);
+  if (!total) return reply(status::conflict, total.error());
+  agent->total = *total;
+  updateAgentResources(*agent, agent->total.filter([](const mesos::v1::Resource& r) {
+    return fakes::isDynamicallyReserved(r) || fakes::isPersistentVolume(r);
+  }));
+  log::info("applied ", Operation::Type_Name(operation.type()), " from the operator API on agent ",
+            agent->id);
+  reply(status::accepted);
+}
+
+void Master::operatorApi(std::shared_ptr<http::Exchange> exchange) {
+  const auto& request = exchange->request();
+  auto reply = [&](status code, std::string body = {}) {
+    exchange->respond(http::makeResponse(code, std::move(body)));
+  };
+  if (request.method() != http::bhttp::verb::post) {
+    auto response = http::makeResponse(
+        status::method_not_allowed,
+        "Expecting one of { 'POST' }, but received '" + std::string(request.method_string()) +
+            "'");
+    response.set(http::bhttp::field::allow, "POST");
+    return exchange->respond(std::move(response));
+  }
+  auto content_type = request.find("Content-Type");
+  if (content_type == request.end()) {
+    return reply(status::bad_request, "Expecting 'Content-Type' to be present");
+  }
+  v1master::Call call;
+  if (content_type->value() == kProtobuf) {
+    if (!call.ParseFromString(request.body())) {
+      return reply(status::bad_request, "Failed to parse body into Call protobuf");
+    }
+  } else if (content_type->value() == kJson) {
+    if (auto error = wire::parseJson(request.body(), &call)) {
+      return reply(status::bad_request, "Failed to convert JSON into Call protobuf: " + *error);
+    }
+  } else {
+    return reply(status::unsupported_media_type,
+                 "Expecting 'Content-Type' of application/json or application/x-protobuf");
+  }
+  std::optional<std::string_view> accept_header;
+  if (auto it = request.find("Accept"); it != request.end()) accept_header = it->value();
+  bool json = http::acceptsMediaType(accept_header, kJson);
+  bool protobuf = !json && http::acceptsMediaType(accept_header, kProtobuf);
+  if (!json && !protobuf) {
+    return reply(status::not_acceptable,
+                 "Expecting 'Accept' to allow 'application/json' or 'application/x-protobuf'");
+  }
+  auto respond = [&](const v1master::Response& response) {
+    // GET_STATE and friends are written by hand in Mesos: empty top-level
+    // lists appear, elements go through the v0 types (wire/operator_json).
+    std::string body = protobuf ? response.SerializeAsString()
+                                : wire::toJsonString(response, wire::operatorResponseJsonOptions());
+    exchange->respond(http::makeResponse(status::ok, std::move(body),
+                                         std::string(protobuf ? kProtobuf : kJson)));
+  };
+  auto require = [&](bool present, const char* field) {
+    if (!present) reply(status::bad_request, std::string("Expecting '") + field + "' to be present");
+    return present;
+  };
+
+  Operation operation;
+  std::string agent_id;
+  switch (call.type()) {
+    case v1master::Call::GET_HEALTH: {
+      v1master::Response response;
+      response.set_type(v1master::Response::GET_HEALTH);
+      response.mutable_get_health()->set_healthy(true);
+      return respond(response);
+    }
+    case v1master::Call::GET_VERSION: {
+      v1master::Response response;
+      response.set_type(v1master::Response::GET_VERSION);
+      response.mutable_get_version()->mutable_version_info()->set_version("1.12.0");
+      return respond(response);
+    }
+    case v1master::Call::GET_STATE:
+    case v1master::Call::GET_AGENTS:
+    case v1master::Call::GET_FRAMEWORKS:
+    case v1master::Call::GET_TASKS:
+      return respond(stateResponse(call.type()));
+    case v1master::Call::RESERVE_RESOURCES:
+      if (!require(call.has_reserve_resources(), "reserve_resources")) return;
+      agent_id = call.reserve_resources().agent_id().value();
+      operation.set_type(Operation::RESERVE);
+      *operation.mutable_reserve()->mutable_resources() = call.reserve_resources().resources();
+      *operation.mutable_reserve()->mutable_source() = call.reserve_resources().source();
+      break;
+    case v1master::Call::UNRESERVE_RESOURCES:
+      if (!require(call.has_unreserve_resources(), "unreserve_resources")) return;
+      agent_id = call.unreserve_resources().agent_id().value();
+      operation.set_type(Operation::UNRESERVE);
+      *operation.mutable_unreserve()->mutable_resources() = call.unreserve_resources().resources();
+      break;
+    case v1master::Call::CREATE_VOLUMES:
+      if (!require(call.has_create_volumes(), "create_volumes")) return;
+      agent_id = call.create_volumes().agent_id().value();
+      operation.set_type(Operation::CREATE);
+      *operation.mutable_create()->mutable_volumes() = call.create_volumes().volumes();
+      break;
+    case v1master::Call::DESTROY_VOLUMES:
+      if (!require(call.has_destroy_volumes(), "destroy_volumes")) return;
+      agent_id = call.destroy_volumes().agent_id().value();
+      operation.set_type(Operation::DESTROY);
+      *operation.mutable_destroy()->mutable_volumes() = call.destroy_volumes().volumes();
+      break;
+    case v1master::Call::GROW_VOLUME:
+      if (!require(call.has_grow_volume(), "grow_volume")) return;
+      agent_id = call.grow_volume().agent_id().value();
+      operation.set_type(Operation::GROW_VOLUME);
+      *operation.mutable_grow_volume()->mutable_volume() = call.grow_volume().volume();
+      *operation.mutable_grow_volume()->mutable_addition() = call.grow_volume().addition();
+      break;
+    case v1master::Call::SHRINK_VOLUME:
+      if (!require(call.has_shrink_volume(), "shrink_volume")) return;
+      agent_id = call.shrink_volume().agent_id().value();
+      operation.set_type(Operation::SHRINK_VOLUME);
+      *operation.mutable_shrink_volume()->mutable_volume() = call.shrink_volume().volume();
+      *operation.mutable_shrink_volume()->mutable_subtract() = call.shrink_volume().subtract();
+      break;
+    case v1master::Call::TEARDOWN: {
+      if (!require(call.has_teardown(), "teardown")) return;
+      FrameworkRecord* framework = findFramework(call.teardown().framework_id().value());
+      if (!framework) return reply(status::bad_request, "No framework found with specified ID");
+      reply(status::ok);
+      return teardown(*framework);
+    }
+    default:
+      return reply(status::not_implemented,
+                   "Call " + v1master::Call::Type_Name(call.type()) + " is not implemented");
+  }
+  operatorOperation(exchange, agent_id, std::move(operation));
+}
+
+}  // namespace svh::master

@@ -1,0 +1,122 @@
+#pragma once
+// What the reference master knows: agents, frameworks, offers and tasks. Plain
+// records owned by the Master's single thread; all resources are kept in
+// post-refinement format and, for offers and tasks, allocated to a role.
+
+#include <chrono>
+#include <map>
+#include <memory>
+#include <optional>
+#include <set>
+#include <string>
+#include <vector>
+
+#include "fakes/common/resources.hpp"
+#include "harness/http/server.hpp"
+#include "harness/wire/upid.hpp"
+#include "mesos/v1/mesos.pb.h"
+
+namespace svh::master {
+
+using fakes::Resources;
+using Clock = std::chrono::steady_clock;
+
+struct AgentCapabilities {
+  bool multi_role = false;
+  bool hierarchical_role = false;
+  bool reservation_refinement = false;
+  bool resource_provider = false;
+  bool resize_volume = false;
+  bool agent_operation_feedback = false;
+};
+
+inline bool isTerminal(mesos::v1::TaskState state) {
+  switch (state) {
+    case mesos::v1::TASK_FINISHED:
+    case mesos::v1::TASK_FAILED:
+    case mesos::v1::TASK_KILLED:
+    case mesos::v1::TASK_LOST:
+    case mesos::v1::TASK_ERROR:
+    case mesos::v1::TASK_DROPPED:
+    case mesos::v1::TASK_GONE:
+    case mesos::v1::TASK_GONE_BY_OPERATOR:
+      return true;
+    default:
+      return false;
+  }
+}
+
+struct TaskRecord {
+  mesos::v1::Task task;        // state, statuses, resources (allocated form)
+  Resources resources;          // task + new executor resources, allocated
+  std::string role;             // allocation role
+  // A task holds its resources until its first terminal update; the record
+  // stays until that update is acknowledged (Mesos updateTask/removeTask).
+  bool holdsResources() const { return !isTerminal(task.state()); }
+};
+
+struct AgentRecord {
+  std::string id;
+  wire::Upid pid;
+  mesos::v1::AgentInfo info;     // with id; resources as advertised (post-refinement)
+  AgentCapabilities capabilities;
+  std::vector<int> capability_types;  // raw AgentInfo.Capability.Type values, for /state
+  std::string version;
+  Resources total;               // info.resources with the checkpointed resources applied
+  Resources checkpointed;        // dynamic reservations and persistent volumes
+  bool connected = true;
+  bool active = true;
+  double registered_time = 0;
+  std::optional<double> reregistered_time;
+  std::string observer_id;       // "slave-observer(N)": pings come from, pongs go to it
+  int missed_pings = 0;
+  bool pong_since_last_ping = true;
+  std::set<std::string> offers;  // offer ids on this agent
+  // Tasks on this agent: framework id -> task id -> record.
+  std::map<std::string, std::map<std::string, TaskRecord>> tasks;
+};
+
+struct OfferRecord {
+  std::string id;
+  std::string framework_id;
+  std::string agent_id;
+  std::string role;
+  Resources resources;  // allocated to `role`
+  Clock::time_point created;
+};
+
+// Resources a framework declined on an agent, not offered again until expiry
+// (Mesos RefusedOfferFilter).
+struct RefusalFilter {
+  std::string agent_id;
+  Resources resources;  // unallocated
+  Clock::time_point expires;
+};
+
+struct FrameworkRecord {
+  std::string id;
+  mesos::v1::FrameworkInfo info;  // with id
+  std::set<std::string> roles;
+  bool connected = false;
+  bool active = false;
+  std::shared_ptr<http::Stream> stream;
+  std::string stream_id;
+  bool protobuf_stream = false;   // events encoded as protobuf (else JSON)
+  std::set<std::string> suppressed_roles;
+  std::vector<RefusalFilter> filters;
+  std::set<std::string> offers;
+  std::vector<mesos::v1::Task> completed_tasks;  // acknowledged terminal tasks, newest last
+  double registered_time = 0;
+  std::optional<double> reregistered_time;
+  std::optional<double> unregistered_time;
+  std::optional<Clock::time_point> disconnected_at;
+
+  bool hasCapability(mesos::v1::FrameworkInfo::Capability::Type type) const {
+    for (const auto& capability : info.capabilities()) {
+      if (capability.type() == type) return true;
+    }
+    return false;
+  }
+};
+
+}  // namespace svh::master
