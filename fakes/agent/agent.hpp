@@ -1,0 +1,141 @@
+#pragma once
+// svh-agent: a Mesos agent for shared persistent volumes. It speaks the
+// agent protocol (PROTOCOL.md 5.5) to any master, serves volumes from its
+// FUSE disk with each task's own access mode, and runs tasks as real
+// processes. Everything but the FUSE threads runs on one io_context.
+
+#include <chrono>
+#include <deque>
+#include <filesystem>
+#include <map>
+#include <memory>
+#include <optional>
+#include <set>
+#include <string>
+
+#include "fakes/agent/disk/fuse_disk.hpp"
+#include "fakes/agent/tasks/launcher.hpp"
+#include "fakes/common/duration.hpp"
+#include "fakes/common/resources.hpp"
+#include "harness/http/libprocess.hpp"
+#include "mesos/internal/messages.pb.h"
+
+namespace svh::agent {
+
+namespace asio = http::asio;
+
+struct AgentFlags {
+  std::string master;  // host:port of the master
+  std::string ip = "127.0.0.1";
+  std::uint16_t port = 5051;
+  std::string hostname;
+  std::filesystem::path work_dir;
+  std::string resources = "cpus:4;mem:4096;disk:4096;ports:[31000-32000]";
+  std::string disk = "fuse";  // fuse | plain
+  fakes::Duration registration_backoff_factor = std::chrono::seconds(1);
+  fakes::Duration status_update_retry_interval = std::chrono::seconds(10);
+  fakes::Duration executor_shutdown_grace_period = std::chrono::seconds(3);
+  std::set<std::string> faults;
+};
+
+// Why the agent cannot start, with the exit code it should end with
+// (2 bad flags, 3 environment).
+class AgentStartError : public std::runtime_error {
+ public:
+  AgentStartError(int exit_code, const std::string& message)
+      : std::runtime_error(message), exit_code(exit_code) {}
+  int exit_code;
+};
+
+class Agent {
+ public:
+  Agent(asio::io_context& io, AgentFlags flags);  // throws AgentStartError
+  ~Agent();
+
+  void start();
+  // Kills every task, removes their views and unmounts the disk.
+  void stop();
+  std::uint16_t port() const { return process_.port(); }
+  const wire::Upid& self() const { return process_.self(); }
+
+ private:
+  using Clock = std::chrono::steady_clock;
+  struct StatusEntry {
+    mesos::internal::StatusUpdate update;
+    Clock::time_point last_sent{};
+  };
+
+  struct Task {
+    mesos::TaskInfo info;
+    mesos::FrameworkInfo framework;
+    std::string container_id;
+    std::filesystem::path sandbox;
+    std::vector<std::string> views;
+    LaunchedTask process;
+    bool running = false;    // the process exists
+    bool killing = false;    // a kill was requested
+    mesos::TaskState state = mesos::TASK_STAGING;
+    std::deque<StatusEntry> updates;  // unacknowledged, in order; head in flight
+    std::unique_ptr<asio::steady_timer> kill_timer;
+  };
+
+  // protocol
+  void installHandlers();
+  void registerWithMaster();
+  void scheduleRegistration();
+  void registered(const wire::Upid& from, const std::string& agent_id);
+  void ping(const wire::Upid& from, const mesos::internal::PingSlaveMessage& message);
+  void checkpointResources(const google::protobuf::RepeatedPtrField<mesos::Resource>& resources);
+  void runTask(mesos::internal::RunTaskMessage&& message);
+  void killTask(const std::string& framework_id, const std::string& task_id,
+                std::optional<fakes::Duration> grace);
+  void shutdownFramework(const std::string& framework_id);
+  void acknowledge(const mesos::internal::StatusUpdateAcknowledgementMessage& message);
+  void masterLost(const std::string& why);
+  void checkMasterHealth();
+
+  // tasks
+  void launch(Task& task);
+  void reap();
+  void taskExited(Task& task, int wait_status);
+  void sendStatus(Task& task, mesos::TaskState state, const std::string& message,
+                  std::optional<mesos::TaskStatus::Reason> reason = std::nullopt);
+  void flushUpdates(Task& task, bool force);
+  void retryUpdates();
+  void releaseViews(Task& task);
+  Task* findTask(const std::string& framework_id, const std::string& task_id);
+  void forgetTask(const std::string& framework_id, const std::string& task_id);
+
+  // state
+  void handleHttp(std::shared_ptr<http::Exchange> exchange);
+  void writeCheckpoint() const;
+  void readCheckpoint();
+  std::filesystem::path backing() const { return flags_.work_dir / "disk"; }
+
+  asio::io_context& io_;
+  AgentFlags flags_;
+  fakes::Resources advertised_;    // from --resources
+  fakes::Resources checkpointed_;  // dynamic reservations and volumes, as the master says
+  std::unique_ptr<disk::FuseDisk> disk_;
+  bool isolate_ = true;
+  std::string isolation_note_;
+  http::Process process_;
+  wire::Upid master_;
+  std::string agent_id_;
+  bool registered_ = false;
+  bool registering_ = false;
+  fakes::Duration backoff_;
+  std::optional<double> ping_timeout_seconds_;
+  Clock::time_point last_ping_ = Clock::now();
+  asio::steady_timer registration_timer_;
+  asio::steady_timer health_timer_;
+  asio::steady_timer retry_timer_;
+  asio::signal_set child_signals_;
+  // framework id -> task id -> task
+  std::map<std::string, std::map<std::string, Task>> tasks_;
+  std::map<std::string, mesos::FrameworkInfo> frameworks_;
+  int next_view_ = 0;
+  bool stopped_ = false;
+};
+
+}  // namespace svh::agent

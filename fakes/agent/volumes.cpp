@@ -1,0 +1,50 @@
+#include "fakes/agent/volumes.hpp"
+
+#include <algorithm>
+#include <set>
+
+namespace svh::agent {
+
+std::filesystem::path volumePath(const std::filesystem::path& backing,
+                                 const mesos::v1::Resource& volume) {
+  std::string role = fakes::reservationRole(volume);
+  std::replace(role.begin(), role.end(), '/', ' ');
+  return backing / "volumes" / "roles" / role / volume.disk().persistence().id();
+}
+
+VolumeChanges syncVolumes(const std::filesystem::path& backing, const fakes::Resources& before,
+                          const fakes::Resources& after) {
+  auto paths = [&](const fakes::Resources& resources) {
+    std::set<std::filesystem::path> out;
+    for (const auto& entry : resources.persistentVolumes().entries()) {
+      out.insert(volumePath(backing, entry.resource));
+    }
+    return out;
+  };
+  auto old_paths = paths(before);
+  auto new_paths = paths(after);
+  VolumeChanges changes;
+  for (const auto& path : new_paths) {
+    if (old_paths.count(path) && std::filesystem::is_directory(path)) continue;
+    std::error_code ec;
+    std::filesystem::create_directories(path, ec);
+    if (ec) {
+      changes.errors.push_back("cannot create volume " + path.string() + ": " + ec.message());
+    } else {
+      changes.created.push_back(path);
+    }
+  }
+  for (const auto& path : old_paths) {
+    if (new_paths.count(path)) continue;
+    std::error_code ec;
+    std::filesystem::remove_all(path, ec);
+    if (ec) {
+      changes.errors.push_back("cannot remove volume " + path.string() + ": " + ec.message());
+    } else {
+      changes.removed.push_back(path);
+    }
+  }
+  return changes;
+}
+
+}  // namespace svh::agent

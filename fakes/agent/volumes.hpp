@@ -1,0 +1,31 @@
+#pragma once
+// Where persistent volumes live on the agent's backing store, and keeping the
+// store in line with the checkpointed resources the master sends: a new
+// volume gets an empty directory, a destroyed one loses its data (SV-CREATE-4,
+// PV-DESTROY-3, H-DATA-3). A directory the agent never created is never
+// touched.
+
+#include <filesystem>
+#include <string>
+#include <vector>
+
+#include "fakes/common/resources.hpp"
+
+namespace svh::agent {
+
+// <backing>/volumes/roles/<role, '/' as ' '>/<persistence id> for root disks.
+std::filesystem::path volumePath(const std::filesystem::path& backing,
+                                 const mesos::v1::Resource& volume);
+
+struct VolumeChanges {
+  std::vector<std::filesystem::path> created;
+  std::vector<std::filesystem::path> removed;
+  std::vector<std::string> errors;
+};
+
+// Creates the directories of volumes in `after` and not in `before`, and
+// removes those in `before` and not in `after`.
+VolumeChanges syncVolumes(const std::filesystem::path& backing, const fakes::Resources& before,
+                          const fakes::Resources& after);
+
+}  // namespace svh::agent
