@@ -1,0 +1,35 @@
+#pragma once
+// What svharness prints while it runs: one line per check as it finishes
+// (verdict, name, clause ids, seconds), then "N checks: P passed, F failed,
+// S skipped in T s" with the slowest checks, then each failure's message.
+
+#include <chrono>
+#include <map>
+#include <string>
+#include <vector>
+
+#include <gtest/gtest.h>
+
+namespace svh::cli {
+
+class ProgressListener : public ::testing::EmptyTestEventListener {
+ public:
+  explicit ProgressListener(const std::map<std::string, std::string>& clauses);
+
+  void OnTestPartResult(const ::testing::TestPartResult& result) override;
+  void OnTestEnd(const ::testing::TestInfo& info) override;
+  void OnTestProgramEnd(const ::testing::UnitTest& unit) override;
+
+  int failed() const { return failed_; }
+
+ private:
+  const std::map<std::string, std::string>& clauses_;
+  std::map<std::string, std::string> failures_;  // check -> first failure text
+  std::vector<std::pair<double, std::string>> durations_;
+  int passed_ = 0;
+  int failed_ = 0;
+  int skipped_ = 0;
+  std::string current_failure_;
+};
+
+}  // namespace svh::cli

@@ -1,0 +1,158 @@
+#include "harness/cluster/cluster.hpp"
+
+#include <sys/mount.h>
+
+#include <cstdlib>
+#include <fstream>
+#include <sstream>
+
+#include "harness/client/scheduler_client.hpp"
+
+namespace svh::harness {
+
+namespace {
+
+// mountinfo escapes spaces and the like as \ooo.
+std::string unescape(const std::string& text) {
+  std::string out;
+  for (std::size_t i = 0; i < text.size(); ++i) {
+    if (text[i] == '\\' && i + 3 < text.size()) {
+      out.push_back(static_cast<char>(std::stoi(text.substr(i + 1, 3), nullptr, 8)));
+      i += 3;
+    } else {
+      out.push_back(text[i]);
+    }
+  }
+  return out;
+}
+
+}  // namespace
+
+std::vector<std::filesystem::path> mountsUnder(const std::filesystem::path& dir) {
+  std::vector<std::filesystem::path> found;
+  std::ifstream in("/proc/self/mountinfo");
+  std::string line;
+  std::string prefix = dir.string();
+  while (std::getline(in, line)) {
+    std::istringstream fields(line);
+    std::string id, parent, device, root, mount_point;
+    fields >> id >> parent >> device >> root >> mount_point;
+    auto path = unescape(mount_point);
+    if (path == prefix || path.rfind(prefix + "/", 0) == 0) found.emplace_back(path);
+  }
+  return found;
+}
+
+nlohmann::json AgentHandle::state() const {
+  auto at = upid.find('@');
+  auto colon = upid.rfind(':');
+  if (at == std::string::npos || colon == std::string::npos) {
+    throw HarnessError("agent has no address: " + upid);
+  }
+  http::Client client(upid.substr(at + 1, colon - at - 1),
+                      static_cast<std::uint16_t>(std::stoi(upid.substr(colon + 1))));
+  auto response = client.get("/state");
+  auto json = nlohmann::json::parse(response.body(), nullptr, false);
+  if (response.result() != http::bhttp::status::ok || json.is_discarded()) {
+    throw HarnessError("agent " + id + " /state answered " + std::to_string(response.result_int()));
+  }
+  return json;
+}
+
+std::filesystem::path AgentHandle::sandboxOf(const std::string& task_id) const {
+  for (const auto& task : state().value("tasks", nlohmann::json::array())) {
+    if (task.value("id", "") == task_id) return task.value("sandbox", "");
+  }
+  throw HarnessError("agent " + id + " has no task " + task_id);
+}
+
+Cluster::Cluster(ClusterOptions options) : options_(std::move(options)) {}
+
+std::unique_ptr<Cluster> Cluster::start(ClusterOptions options) {
+  std::unique_ptr<Cluster> cluster(new Cluster(std::move(options)));
+  std::string pattern = (std::filesystem::temp_directory_path() / "svharness-XXXXXX").string();
+  if (!mkdtemp(pattern.data())) throw HarnessError("cannot create a temp dir under /tmp");
+  cluster->run_dir_ = pattern;
+  try {
+    cluster->startMaster();
+    for (int i = 0; i < cluster->options_.agents; ++i) cluster->startAgent(i);
+  } catch (...) {
+    cluster->stop();
+    throw;
+  }
+  return cluster;
+}
+
+Cluster::~Cluster() { stop(); }
+
+void Cluster::startMaster() {
+  std::vector<std::string> args = {"--ip=127.0.0.1", "--port=0",
+                                   "--allocation_interval=" + options_.allocation_interval,
+                                   "--verbose"};
+  args.insert(args.end(), options_.master_args.begin(), options_.master_args.end());
+  master_ = std::make_unique<ChildProcess>("svh-master", options_.bin_dir / "svh-master", args,
+                                           options_.log_dir / "master.log");
+  auto rest = master_->awaitLine("svh-master ready at ", options_.start_timeout);
+  auto url = http::Url::parse(rest.substr(0, rest.find(' ')));
+  if (!url) throw HarnessError("svh-master printed an unreadable address: " + rest);
+  master_url_ = *url;
+}
+
+void Cluster::startAgent(int index) {
+  AgentHandle agent;
+  agent.work_dir = run_dir_ / ("agent-" + std::to_string(index));
+  std::vector<std::string> args = {
+      "--master=" + master_url_.host + ":" + std::to_string(master_url_.port),
+      "--ip=127.0.0.1",
+      "--port=0",
+      "--work_dir=" + agent.work_dir.string(),
+      "--resources=" + options_.agent_resources,
+      "--registration_backoff_factor=100ms",
+      "--status_update_retry_interval=2secs",
+      "--executor_shutdown_grace_period=2secs",
+      "--verbose"};
+  args.insert(args.end(), options_.agent_args.begin(), options_.agent_args.end());
+  std::string name = "svh-agent-" + std::to_string(index);
+  agent.process = std::make_unique<ChildProcess>(
+      name, options_.bin_dir / "svh-agent", args,
+      options_.log_dir / ("agent-" + std::to_string(index) + ".log"));
+  auto ready = agent.process->awaitLine("svh-agent ready at ", options_.start_timeout);
+  agent.upid = ready.substr(0, ready.find(' '));
+  agent.id = agent.process->awaitLine("svh-agent registered id=", options_.start_timeout);
+  agents_.push_back(std::move(agent));
+}
+
+std::vector<std::string> Cluster::stop() {
+  std::vector<std::string> forced;
+  if (stopped_) return forced;
+  stopped_ = true;
+  for (auto& agent : agents_) {
+    if (!agent.process) continue;
+    agent.process->stop();
+    auto code = agent.process->exitCode();
+    if (code && *code != 0 && *code != 128 + SIGTERM) {
+      forced.push_back(agent.process->name() + " exited with code " + std::to_string(*code) +
+                       ": " + agent.process->lastLogLine());
+    }
+  }
+  if (master_) master_->stop();
+  if (!run_dir_.empty()) {
+    for (const auto& mount : mountsUnder(run_dir_)) {
+      forced.push_back("mount left behind: " + mount.string());
+      umount2(mount.c_str(), MNT_DETACH);
+    }
+    std::error_code ec;
+    std::filesystem::remove_all(run_dir_, ec);
+    if (ec) forced.push_back("cannot remove " + run_dir_.string() + ": " + ec.message());
+  }
+  return forced;
+}
+
+void Cluster::killAll() {
+  for (auto& agent : agents_) {
+    if (agent.process) agent.process->kill();
+  }
+  if (master_) master_->kill();
+}
+
+}  // namespace svh::harness

@@ -1,0 +1,66 @@
+#include "harness/cluster/environment.hpp"
+
+#include <mutex>
+
+namespace svh::harness {
+
+namespace {
+std::unique_ptr<Cluster> g_cluster;
+std::mutex g_cluster_mutex;  // the signal thread may kill while tests run
+std::string g_start_error;
+std::vector<std::string> g_teardown_problems;
+}  // namespace
+
+RunOptions& runOptions() {
+  static RunOptions options;
+  return options;
+}
+
+std::atomic<bool>& interrupted() {
+  static std::atomic<bool> flag{false};
+  return flag;
+}
+
+Cluster& cluster() {
+  if (!g_cluster) throw HarnessError("no cluster is running: " + g_start_error);
+  return *g_cluster;
+}
+
+const std::string& clusterStartError() { return g_start_error; }
+const std::vector<std::string>& teardownProblems() { return g_teardown_problems; }
+
+void ClusterEnvironment::SetUp() {
+  const auto& run = runOptions();
+  ClusterOptions options;
+  options.agents = run.agents;
+  options.bin_dir = run.bin_dir;
+  options.log_dir = run.report_dir / "logs";
+  options.allocation_interval = run.allocation_interval;
+  for (const auto& fault : run.faults) options.master_args.push_back("--fault=" + fault);
+  options.master_args.push_back("--profile=" + run.profile);
+  try {
+    auto started = Cluster::start(options);
+    std::lock_guard lock(g_cluster_mutex);
+    g_cluster = std::move(started);
+  } catch (const std::exception& e) {
+    g_start_error = e.what();
+  }
+}
+
+void ClusterEnvironment::TearDown() {
+  std::unique_ptr<Cluster> cluster;
+  {
+    std::lock_guard lock(g_cluster_mutex);
+    cluster = std::move(g_cluster);
+  }
+  if (cluster) g_teardown_problems = cluster->stop();
+}
+
+void ClusterEnvironment::emergencyStop() {
+  std::lock_guard lock(g_cluster_mutex);
+  if (!g_cluster) return;
+  g_cluster->killAll();
+  g_cluster->stop();
+}
+
+}  // namespace svh::harness

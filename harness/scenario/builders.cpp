@@ -1,0 +1,107 @@
+#include "harness/scenario/builders.hpp"
+
+#include <atomic>
+
+namespace svh::harness {
+
+Resource scalar(const std::string& name, double value) {
+  Resource resource;
+  resource.set_name(name);
+  resource.set_type(mesos::v1::Value::SCALAR);
+  resource.mutable_scalar()->set_value(value);
+  return resource;
+}
+
+Resource cpus(double value) { return scalar("cpus", value); }
+Resource mem(double value) { return scalar("mem", value); }
+Resource disk(double value) { return scalar("disk", value); }
+
+Resource reservedTo(Resource resource, const std::string& role, const std::string& principal) {
+  auto* reservation = resource.add_reservations();
+  reservation->set_type(Resource::ReservationInfo::DYNAMIC);
+  reservation->set_role(role);
+  if (!principal.empty()) reservation->set_principal(principal);
+  return resource;
+}
+
+Resource VolumeBuilder::reservedDisk() const {
+  return reservedTo(disk(size_), role_, principal_);
+}
+
+Resource VolumeBuilder::build() const {
+  Resource resource = reservedDisk();
+  auto* persistence = resource.mutable_disk()->mutable_persistence();
+  persistence->set_id(id_);
+  if (!principal_.empty()) persistence->set_principal(principal_);
+  auto* volume = resource.mutable_disk()->mutable_volume();
+  volume->set_container_path(path_);
+  volume->set_mode(read_only_ ? mesos::v1::Volume::RO : mesos::v1::Volume::RW);
+  if (shared_) resource.mutable_shared();
+  return resource;
+}
+
+VolumeBuilder volume(std::string id) { return VolumeBuilder(std::move(id)); }
+
+namespace {
+template <typename List>
+void fill(List* list, const std::vector<Resource>& resources) {
+  for (const auto& resource : resources) *list->Add() = resource;
+}
+}  // namespace
+
+Operation reserve(std::vector<Resource> resources) {
+  Operation operation;
+  operation.set_type(Operation::RESERVE);
+  fill(operation.mutable_reserve()->mutable_resources(), resources);
+  return operation;
+}
+
+Operation unreserve(std::vector<Resource> resources) {
+  Operation operation;
+  operation.set_type(Operation::UNRESERVE);
+  fill(operation.mutable_unreserve()->mutable_resources(), resources);
+  return operation;
+}
+
+Operation create(std::vector<Resource> volumes) {
+  Operation operation;
+  operation.set_type(Operation::CREATE);
+  fill(operation.mutable_create()->mutable_volumes(), volumes);
+  return operation;
+}
+
+Operation destroy(std::vector<Resource> volumes) {
+  Operation operation;
+  operation.set_type(Operation::DESTROY);
+  fill(operation.mutable_destroy()->mutable_volumes(), volumes);
+  return operation;
+}
+
+Operation launch(std::vector<TaskInfo> tasks) {
+  Operation operation;
+  operation.set_type(Operation::LAUNCH);
+  for (auto& task : tasks) *operation.mutable_launch()->add_task_infos() = std::move(task);
+  return operation;
+}
+
+TaskBuilder::TaskBuilder(std::string name) : name_(std::move(name)) {
+  static std::atomic<int> counter{0};
+  id_ = name_ + "-" + std::to_string(++counter);
+}
+
+TaskInfo TaskBuilder::build() const {
+  TaskInfo info;
+  info.set_name(name_);
+  info.mutable_task_id()->set_value(id_);
+  info.mutable_agent_id()->set_value(agent_id_);
+  *info.add_resources() = harness::cpus(cpus_);
+  *info.add_resources() = harness::mem(mem_);
+  for (const auto& resource : resources_) *info.add_resources() = resource;
+  info.mutable_command()->set_shell(true);
+  info.mutable_command()->set_value(command_);
+  return info;
+}
+
+TaskBuilder task(std::string name) { return TaskBuilder(std::move(name)); }
+
+}  // namespace svh::harness

@@ -1,0 +1,77 @@
+#include "harness/scenario/files.hpp"
+
+#include <fstream>
+#include <sstream>
+#include <thread>
+
+#include "harness/client/scheduler_client.hpp"
+
+namespace svh::harness {
+
+namespace {
+
+// Polls `ready` every few milliseconds until it holds or the deadline passes.
+template <typename Ready>
+bool poll(Ready ready, std::chrono::milliseconds timeout) {
+  auto deadline = Clock::now() + timeout;
+  while (!ready()) {
+    if (Clock::now() >= deadline) return false;
+    std::this_thread::sleep_for(std::chrono::milliseconds(5));
+  }
+  return true;
+}
+
+}  // namespace
+
+std::string readFile(const std::filesystem::path& path) {
+  std::ifstream in(path, std::ios::binary);
+  std::stringstream buffer;
+  buffer << in.rdbuf();
+  return buffer.str();
+}
+
+std::string awaitFile(const std::filesystem::path& path, std::chrono::milliseconds timeout,
+                      const std::string& what) {
+  std::string content;
+  bool ok = poll(
+      [&] {
+        std::error_code ec;
+        if (std::filesystem::file_size(path, ec) == 0 || ec) return false;
+        content = readFile(path);
+        return !content.empty();
+      },
+      timeout);
+  if (!ok) {
+    throw AwaitTimeout("waited " + std::to_string(timeout.count()) + "ms for " + what + " (" +
+                       path.string() + ")");
+  }
+  return content;
+}
+
+void awaitGone(const std::filesystem::path& path, std::chrono::milliseconds timeout,
+               const std::string& what) {
+  bool ok = poll([&] { return !std::filesystem::exists(path); }, timeout);
+  if (!ok) {
+    throw AwaitTimeout("waited " + std::to_string(timeout.count()) + "ms for " + what + " (" +
+                       path.string() + " still exists)");
+  }
+}
+
+std::uintmax_t awaitGrowth(const std::filesystem::path& path, std::uintmax_t size,
+                           std::chrono::milliseconds timeout, const std::string& what) {
+  std::uintmax_t now = 0;
+  bool ok = poll(
+      [&] {
+        std::error_code ec;
+        now = std::filesystem::file_size(path, ec);
+        return !ec && now > size;
+      },
+      timeout);
+  if (!ok) {
+    throw AwaitTimeout("waited " + std::to_string(timeout.count()) + "ms for " + what + " (" +
+                       path.string() + " stayed at " + std::to_string(now) + " bytes)");
+  }
+  return now;
+}
+
+}  // namespace svh::harness

@@ -1,0 +1,195 @@
+#include "harness/scenario/framework.hpp"
+
+namespace svh::harness {
+
+namespace {
+
+SchedulerOptions optionsFor(http::Url master, const FrameworkSpec& spec) {
+  SchedulerOptions options;
+  options.master = std::move(master);
+  options.content_type = spec.content_type;
+  auto& info = options.framework;
+  info.set_user("root");
+  info.set_name(spec.name);
+  if (!spec.principal.empty()) info.set_principal(spec.principal);
+  info.set_failover_timeout(spec.failover_timeout);
+  bool multi_role = false;
+  for (auto type : spec.capabilities) {
+    info.add_capabilities()->set_type(type);
+    multi_role |= type == Capability::MULTI_ROLE;
+  }
+  if (multi_role) {
+    info.add_roles(spec.role);
+  } else {
+    info.set_role(spec.role);
+  }
+  return options;
+}
+
+}  // namespace
+
+Framework::Framework(http::Url master, FrameworkSpec spec)
+    : spec_(std::move(spec)), client_(optionsFor(std::move(master), spec_)) {}
+
+Framework::~Framework() {
+  if (!subscribed_) return;
+  try {
+    teardown();
+  } catch (...) {
+    // The check has already failed or the master is gone; the cluster
+    // teardown takes care of the rest.
+  }
+}
+
+void Framework::subscribe() {
+  client_.subscribe();
+  subscribed_ = true;
+}
+
+bool Framework::pump(std::chrono::milliseconds timeout) {
+  auto event = client_.next(timeout);
+  if (!event) return false;
+  switch (event->type()) {
+    case Event::OFFERS:
+      for (const auto& offer : event->offers().offers()) outstanding_.push_back(offer);
+      break;
+    case Event::RESCIND: {
+      const auto& id = event->rescind().offer_id().value();
+      std::erase_if(outstanding_, [&](const Offer& offer) { return offer.id().value() == id; });
+      break;
+    }
+    case Event::UPDATE:
+      statuses_[event->update().status().task_id().value()].push_back(event->update().status());
+      break;
+    default:
+      break;
+  }
+  return true;
+}
+
+Offer Framework::awaitOffer(const OfferMatch& match, const std::string& what,
+                            std::chrono::milliseconds timeout) {
+  auto deadline = Clock::now() + timeout;
+  std::vector<std::string> declined;
+  while (true) {
+    for (std::size_t i = 0; i < outstanding_.size(); ++i) {
+      if (!match(outstanding_[i])) continue;
+      Offer chosen = outstanding_[i];
+      outstanding_.erase(outstanding_.begin() + static_cast<long>(i));
+      return chosen;
+    }
+    for (const auto& offer : outstanding_) {
+      declined.push_back(describe(offer));
+      decline(offer);
+    }
+    outstanding_.clear();
+    auto now = Clock::now();
+    if (now >= deadline) break;
+    pump(std::chrono::duration_cast<std::chrono::milliseconds>(deadline - now));
+    if (!client_.streamEnd().empty()) break;
+  }
+  std::string message = "waited " + std::to_string(timeout.count()) + "ms for " + what;
+  if (!client_.streamEnd().empty()) message += " (event stream ended: " + client_.streamEnd() + ")";
+  if (declined.empty()) {
+    message += "; no offers arrived";
+  } else {
+    message += "; offers received instead:";
+    std::size_t shown = 0;
+    for (auto it = declined.rbegin(); it != declined.rend() && shown < 5; ++it, ++shown) {
+      message += "\n    " + *it;
+    }
+    if (declined.size() > shown) {
+      message += "\n    (" + std::to_string(declined.size() - shown) + " earlier)";
+    }
+  }
+  throw AwaitTimeout(message);
+}
+
+Offer Framework::awaitOfferWithout(const OfferMatch& forbidden, const std::string& forbidden_what,
+                                   const OfferMatch& fence, const std::string& fence_what,
+                                   std::chrono::milliseconds timeout) {
+  auto checked = [&](const Offer& offer) {
+    if (forbidden(offer)) {
+      throw CheckFailure("offer " + describe(offer) + " has " + forbidden_what +
+                         " (expected no such offer before " + fence_what + ")");
+    }
+    return fence(offer);
+  };
+  return awaitOffer(checked, fence_what + " without " + forbidden_what, timeout);
+}
+
+void Framework::declineOutstanding() {
+  for (const auto& offer : outstanding_) decline(offer);
+  outstanding_.clear();
+}
+
+void Framework::accept(const Offer& offer, std::vector<Operation> operations,
+                       double refuse_seconds) {
+  Call call;
+  call.set_type(Call::ACCEPT);
+  *call.mutable_accept()->add_offer_ids() = offer.id();
+  for (auto& operation : operations) *call.mutable_accept()->add_operations() = operation;
+  call.mutable_accept()->mutable_filters()->set_refuse_seconds(refuse_seconds);
+  client_.call(std::move(call));
+}
+
+void Framework::decline(const Offer& offer, double refuse_seconds) {
+  Call call;
+  call.set_type(Call::DECLINE);
+  *call.mutable_decline()->add_offer_ids() = offer.id();
+  call.mutable_decline()->mutable_filters()->set_refuse_seconds(refuse_seconds);
+  client_.call(std::move(call));
+}
+
+void Framework::kill(const std::string& task_id, const std::string& agent_id) {
+  Call call;
+  call.set_type(Call::KILL);
+  call.mutable_kill()->mutable_task_id()->set_value(task_id);
+  call.mutable_kill()->mutable_agent_id()->set_value(agent_id);
+  client_.call(std::move(call));
+}
+
+void Framework::teardown() {
+  if (!subscribed_) return;
+  subscribed_ = false;
+  Call call;
+  call.set_type(Call::TEARDOWN);
+  client_.call(std::move(call));
+  client_.disconnect();
+}
+
+TaskStatus Framework::awaitTaskState(const std::string& task_id,
+                                     const std::set<TaskState>& states,
+                                     std::chrono::milliseconds timeout) {
+  auto deadline = Clock::now() + timeout;
+  while (true) {
+    auto& list = statuses_[task_id];
+    for (std::size_t i = seen_[task_id]; i < list.size(); ++i) {
+      if (states.count(list[i].state())) {
+        seen_[task_id] = i + 1;
+        return list[i];
+      }
+    }
+    auto now = Clock::now();
+    if (now >= deadline || !client_.streamEnd().empty()) break;
+    pump(std::chrono::duration_cast<std::chrono::milliseconds>(deadline - now));
+  }
+  std::string wanted;
+  for (auto state : states) wanted += (wanted.empty() ? "" : "|") + mesos::v1::TaskState_Name(state);
+  std::string seen;
+  for (const auto& status : statuses_[task_id]) {
+    seen += " " + mesos::v1::TaskState_Name(status.state());
+    if (status.has_message()) seen += "(" + status.message() + ")";
+  }
+  std::string message = "waited " + std::to_string(timeout.count()) + "ms for task " + task_id +
+                        " to reach " + wanted + "; its updates:" + (seen.empty() ? " none" : seen);
+  if (!client_.streamEnd().empty()) message += " (event stream ended: " + client_.streamEnd() + ")";
+  throw AwaitTimeout(message);
+}
+
+std::vector<TaskStatus> Framework::statuses(const std::string& task_id) const {
+  auto it = statuses_.find(task_id);
+  return it == statuses_.end() ? std::vector<TaskStatus>{} : it->second;
+}
+
+}  // namespace svh::harness

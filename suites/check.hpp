@@ -1,0 +1,42 @@
+#pragma once
+// The shape of a conformance check: a googletest test with the SPEC clause
+// ids it verifies. SVH_CHECK(Area, SentenceName, "SV-OFFER-1 H-DATA-1")
+// registers the clause ids statically (so --list can show them without
+// running anything) and records them in the JUnit report.
+
+#include <map>
+#include <string>
+#include <vector>
+
+#include <gtest/gtest.h>
+
+#include "harness/cluster/environment.hpp"
+#include "harness/scenario/framework.hpp"
+
+namespace svh::suites {
+
+// "Area.Name" -> "SV-OFFER-1 H-DATA-1"
+std::map<std::string, std::string>& clauseRegistry();
+
+struct ClauseRegistration {
+  ClauseRegistration(const char* suite, const char* name, const char* clauses) {
+    clauseRegistry()[std::string(suite) + "." + name] = clauses;
+  }
+};
+
+class Check : public ::testing::Test {
+ protected:
+  void SetUp() override;
+
+  harness::Cluster& cluster() { return harness::cluster(); }
+  // A name unique to this check, for roles and frameworks, so that checks
+  // never see each other's offers.
+  std::string unique(const std::string& prefix) const;
+};
+
+}  // namespace svh::suites
+
+#define SVH_CHECK(area, name, clauses)                                                   \
+  static ::svh::suites::ClauseRegistration svh_clauses_##area##_##name(#area, #name, \
+                                                                         clauses);        \
+  TEST_F(area, name)
