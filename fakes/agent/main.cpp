@@ -83,7 +83,7 @@ int main(int argc, char** argv) {
   } catch (const svh::agent::AgentStartError& e) {
     std::cerr << "svh-agent: " << e.what() << std::endl;
     return e.exit_code;
-  } catch (const std::system_error& e) {
+  } catch (const boost::system::system_error& e) {
     std::cerr << "svh-agent: cannot listen on " << flags.ip << ":" << flags.port << ": "
               << e.code().message() << std::endl;
     return 3;

@@ -115,7 +115,7 @@ int main(int argc, char** argv) {
   std::unique_ptr<svh::master::Master> master;
   try {
     master = std::make_unique<svh::master::Master>(io, flags, std::move(allocator));
-  } catch (const std::system_error& e) {
+  } catch (const boost::system::system_error& e) {
     std::cerr << "svh-master: cannot listen on " << flags.ip << ":" << flags.port << ": "
               << e.code().message() << std::endl;
     return 3;

@@ -19,6 +19,7 @@
 
 #include "harness/cli/progress_listener.hpp"
 #include "harness/cluster/environment.hpp"
+#include "harness/cluster/janitor.hpp"
 #include "suites/check.hpp"
 
 namespace {
@@ -118,6 +119,10 @@ int main(int argc, char** argv) {
     }
     return 0;
   }
+
+  // Before any thread exists: the janitor removes our temp dirs even if we
+  // are killed.
+  svh::harness::startJanitor();
 
   std::error_code ec;
   std::filesystem::create_directories(run.report_dir / "logs", ec);

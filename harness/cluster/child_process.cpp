@@ -52,7 +52,8 @@ struct ChildProcess::State {
 };
 
 ChildProcess::ChildProcess(std::string name, const std::filesystem::path& program,
-                           std::vector<std::string> args, const std::filesystem::path& log)
+                           std::vector<std::string> args, const std::filesystem::path& log,
+                           std::vector<std::string> environment)
     : name_(std::move(name)), program_(program), args_(std::move(args)), log_(log) {
   std::error_code ec;
   std::filesystem::create_directories(log_.parent_path(), ec);
@@ -63,7 +64,12 @@ ChildProcess::ChildProcess(std::string name, const std::filesystem::path& progra
   }
   try {
     state_ = std::make_unique<State>();
-    state_->child = bp::child(program_.string(), bp::args(args_),
+    bp::environment env = boost::this_process::environment();
+    for (const auto& entry : environment) {
+      auto equals = entry.find('=');
+      env[entry.substr(0, equals)] = entry.substr(equals + 1);
+    }
+    state_->child = bp::child(program_.string(), bp::args(args_), env,
                               (bp::std_out & bp::std_err) > log_.string(), bp::std_in < bp::null,
                               ChildSetup{{}, getpid()});
   } catch (const std::exception& e) {

@@ -18,8 +18,10 @@ namespace svh::harness {
 class ChildProcess {
  public:
   // Starts `program` with `args`; throws HarnessError if it cannot start.
+  // `environment` entries ("NAME=value") are added to the harness's own.
   ChildProcess(std::string name, const std::filesystem::path& program,
-               std::vector<std::string> args, const std::filesystem::path& log);
+               std::vector<std::string> args, const std::filesystem::path& log,
+               std::vector<std::string> environment = {});
   ~ChildProcess();  // stop()
   ChildProcess(const ChildProcess&) = delete;
   ChildProcess& operator=(const ChildProcess&) = delete;

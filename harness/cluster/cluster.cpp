@@ -7,6 +7,7 @@
 #include <sstream>
 
 #include "harness/client/scheduler_client.hpp"
+#include "harness/cluster/janitor.hpp"
 
 namespace svh::harness {
 
@@ -73,6 +74,7 @@ std::unique_ptr<Cluster> Cluster::start(ClusterOptions options) {
   std::string pattern = (std::filesystem::temp_directory_path() / "svharness-XXXXXX").string();
   if (!mkdtemp(pattern.data())) throw HarnessError("cannot create a temp dir under /tmp");
   cluster->run_dir_ = pattern;
+  janitorWatch(cluster->run_dir_);
   try {
     cluster->startMaster();
     for (int i = 0; i < cluster->options_.agents; ++i) cluster->startAgent(i);
@@ -85,13 +87,17 @@ std::unique_ptr<Cluster> Cluster::start(ClusterOptions options) {
 
 Cluster::~Cluster() { stop(); }
 
+std::vector<std::string> Cluster::runEnvironment() const {
+  return {std::string(kRunDirEnv) + "=" + run_dir_.string()};
+}
+
 void Cluster::startMaster() {
   std::vector<std::string> args = {"--ip=127.0.0.1", "--port=0",
                                    "--allocation_interval=" + options_.allocation_interval,
                                    "--verbose"};
   args.insert(args.end(), options_.master_args.begin(), options_.master_args.end());
   master_ = std::make_unique<ChildProcess>("svh-master", options_.bin_dir / "svh-master", args,
-                                           options_.log_dir / "master.log");
+                                           options_.log_dir / "master.log", runEnvironment());
   auto rest = master_->awaitLine("svh-master ready at ", options_.start_timeout);
   auto url = http::Url::parse(rest.substr(0, rest.find(' ')));
   if (!url) throw HarnessError("svh-master printed an unreadable address: " + rest);
@@ -115,7 +121,7 @@ void Cluster::startAgent(int index) {
   std::string name = "svh-agent-" + std::to_string(index);
   agent.process = std::make_unique<ChildProcess>(
       name, options_.bin_dir / "svh-agent", args,
-      options_.log_dir / ("agent-" + std::to_string(index) + ".log"));
+      options_.log_dir / ("agent-" + std::to_string(index) + ".log"), runEnvironment());
   auto ready = agent.process->awaitLine("svh-agent ready at ", options_.start_timeout);
   agent.upid = ready.substr(0, ready.find(' '));
   agent.id = agent.process->awaitLine("svh-agent registered id=", options_.start_timeout);

@@ -68,6 +68,8 @@ class Cluster {
   explicit Cluster(ClusterOptions options);
   void startMaster();
   void startAgent(int index);
+  // Marks the fakes as this run's (janitor.hpp).
+  std::vector<std::string> runEnvironment() const;
 
   ClusterOptions options_;
   std::filesystem::path run_dir_;
