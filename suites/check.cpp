@@ -1,6 +1,7 @@
 #include "suites/check.hpp"
 
 #include <cctype>
+#include <fstream>
 
 namespace svh::suites {
 
@@ -9,15 +10,84 @@ std::map<std::string, std::string>& clauseRegistry() {
   return registry;
 }
 
-void Check::SetUp() {
+namespace {
+
+std::string currentCheck() {
   const auto* info = ::testing::UnitTest::GetInstance()->current_test_info();
-  std::string full = std::string(info->test_suite_name()) + "." + info->name();
-  auto it = clauseRegistry().find(full);
+  return std::string(info->test_suite_name()) + "." + info->name();
+}
+
+std::vector<std::filesystem::path> clusterLogs() {
+  std::vector<std::filesystem::path> logs;
+  auto& cluster = harness::cluster();
+  if (auto* master = cluster.masterProcess()) logs.push_back(master->log());
+  for (auto& agent : cluster.agents()) {
+    if (agent.process) logs.push_back(agent.process->log());
+  }
+  return logs;
+}
+
+}  // namespace
+
+void Check::SetUp() {
+  auto it = clauseRegistry().find(currentCheck());
   if (it != clauseRegistry().end()) RecordProperty("clauses", it->second);
   if (harness::interrupted()) GTEST_SKIP() << "run interrupted";
   if (!harness::clusterStartError().empty()) {
     FAIL() << "cluster did not start: " << harness::clusterStartError();
   }
+  // Where each log ends now: TearDown keeps what this check added.
+  for (const auto& log : clusterLogs()) {
+    std::error_code ec;
+    log_marks_.emplace_back(log, std::filesystem::file_size(log, ec));
+  }
+}
+
+void Check::TearDown() {
+  if (log_marks_.empty()) return;
+  auto dir = harness::runOptions().report_dir / "logs" / "checks" / currentCheck();
+  std::error_code ec;
+  std::filesystem::create_directories(dir, ec);
+  for (const auto& [log, offset] : log_marks_) {
+    std::ifstream in(log, std::ios::binary);
+    in.seekg(static_cast<std::streamoff>(offset));
+    std::ofstream out(dir / log.filename(), std::ios::binary);
+    out << in.rdbuf();
+  }
+}
+
+std::optional<std::string> Check::needsLocalAgents() {
+  for (auto& agent : cluster().agents()) {
+    if (!agent.local()) {
+      return "needs the agents' disks and sandboxes, but the agents are external (--agents "
+             "external)";
+    }
+  }
+  return std::nullopt;
+}
+
+std::optional<std::string> Check::needsBuiltinMaster() {
+  if (cluster().builtinMaster()) return std::nullopt;
+  return "needs the bundled master (it restarts it or seeds faults), but --master is " +
+         cluster().master().str();
+}
+
+std::optional<std::string> Check::needsReadOnlyEnforcement(harness::AgentHandle& agent) {
+  nlohmann::json flags;
+  try {
+    flags = agent.flags().value("flags", nlohmann::json::object());
+  } catch (const std::exception& e) {
+    return std::string("cannot read agent ") + agent.id + "'s flags to see whether it enforces "
+           "RO: " + e.what();
+  }
+  std::string isolation = flags.value("isolation", "");
+  if (isolation.find("svh/fuse") != std::string::npos ||
+      isolation.find("filesystem/linux") != std::string::npos ||
+      isolation.find("docker") != std::string::npos) {
+    return std::nullopt;
+  }
+  return "agent " + agent.id + " does not enforce mode RO (isolation '" + isolation +
+         "'; needs filesystem/linux, docker, or svh-agent's FUSE disk)";
 }
 
 std::string Check::unique(const std::string& prefix) const {

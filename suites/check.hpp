@@ -4,7 +4,9 @@
 // registers the clause ids statically (so --list can show them without
 // running anything) and records them in the JUnit report.
 
+#include <filesystem>
 #include <map>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -27,11 +29,24 @@ struct ClauseRegistration {
 class Check : public ::testing::Test {
  protected:
   void SetUp() override;
+  void TearDown() override;
 
   harness::Cluster& cluster() { return harness::cluster(); }
+
+  // Reasons to SKIP, for checks that need them (empty when fine):
+  // the agents are svh-agents this run started (disk, trace, sandboxes)...
+  std::optional<std::string> needsLocalAgents();
+  // ...the master is the bundled one (restarts, seeded faults)...
+  std::optional<std::string> needsBuiltinMaster();
+  // ...the agent enforces mode RO (H-RO-1: svh-agent's FUSE disk, or a Mesos
+  // agent with filesystem/linux or docker isolation).
+  std::optional<std::string> needsReadOnlyEnforcement(harness::AgentHandle& agent);
   // A name unique to this check, for roles and frameworks, so that checks
   // never see each other's offers.
   std::string unique(const std::string& prefix) const;
+
+ private:
+  std::vector<std::pair<std::filesystem::path, std::uintmax_t>> log_marks_;
 };
 
 }  // namespace svh::suites

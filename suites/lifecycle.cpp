@@ -17,7 +17,9 @@ class Lifecycle : public Check {};
 SVH_CHECK(Lifecycle, CreateShareLaunchDestroy,
           "SV-CREATE-1 SV-OFFER-1 SV-LAUNCH-1 H-DATA-1 H-RO-1 H-RO-2 SV-DESTROY-1 SV-DESTROY-2 "
           "H-DATA-4 SV-DESTROY-7 H-DATA-3") {
+  if (auto why = needsLocalAgents()) GTEST_SKIP() << *why;
   auto& agent = cluster().agents().front();
+  if (auto why = needsReadOnlyEnforcement(agent)) GTEST_SKIP() << *why;
   const std::string role = unique("lifecycle");
   Framework fw(cluster().master(), {.role = role, .content_type = runOptions().content_type});
   fw.subscribe();

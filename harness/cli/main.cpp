@@ -83,7 +83,10 @@ int main(int argc, char** argv) {
   CLI::App app{"svharness: conformance suite for Mesos shared persistent volumes", "svharness"};
   app.option_defaults()->always_capture_default();
   app.add_option("--master", run.master, "builtin (start the bundled svh-master) or a URL");
-  app.add_option("--agents", run.agents, "Number of agents to start")->check(CLI::Range(1, 16));
+  std::string agents = "1";
+  app.add_option("--agents", agents,
+                 "Number of svh-agents to start (1-16), or 'external' to use the agents "
+                 "already registered with --master");
   app.add_option("--profile", run.profile, "SPEC profile: mesos-1.12 or mesos-1.1")
       ->check(CLI::IsMember({"mesos-1.12", "mesos-1.1"}));
   app.add_option("--content-type", content_type, "Scheduler API encoding: json or protobuf")
@@ -105,8 +108,20 @@ int main(int argc, char** argv) {
     return usage(e.what());
   }
   if (run.master != "builtin") {
-    return usage("--master: only 'builtin' is supported in this version, got '" + run.master +
-                 "'");
+    std::string error;
+    if (!svh::http::Url::parse(run.master, &error)) return usage("--master: " + error);
+  }
+  if (agents == "external") {
+    if (run.master == "builtin") return usage("--agents external needs --master URL");
+    run.external_agents = true;
+  } else {
+    try {
+      std::size_t end = 0;
+      run.agents = std::stoi(agents, &end);
+      if (end != agents.size() || run.agents < 1 || run.agents > 16) throw std::out_of_range("");
+    } catch (const std::exception&) {
+      return usage("--agents: expected a number from 1 to 16 or 'external', got '" + agents + "'");
+    }
   }
   run.content_type = content_type == "protobuf" ? svh::harness::ContentType::kProtobuf
                                                 : svh::harness::ContentType::kJson;

@@ -44,21 +44,30 @@ std::vector<std::filesystem::path> mountsUnder(const std::filesystem::path& dir)
   return found;
 }
 
-nlohmann::json AgentHandle::state() const {
-  auto at = upid.find('@');
-  auto colon = upid.rfind(':');
+namespace {
+
+nlohmann::json getAgentJson(const AgentHandle& agent, const std::string& path) {
+  auto at = agent.upid.find('@');
+  auto colon = agent.upid.rfind(':');
   if (at == std::string::npos || colon == std::string::npos) {
-    throw HarnessError("agent has no address: " + upid);
+    throw HarnessError("agent has no address: " + agent.upid);
   }
-  http::Client client(upid.substr(at + 1, colon - at - 1),
-                      static_cast<std::uint16_t>(std::stoi(upid.substr(colon + 1))));
-  auto response = client.get("/state");
+  http::Client client(agent.upid.substr(at + 1, colon - at - 1),
+                      static_cast<std::uint16_t>(std::stoi(agent.upid.substr(colon + 1))));
+  auto response = client.get(path);
   auto json = nlohmann::json::parse(response.body(), nullptr, false);
   if (response.result() != http::bhttp::status::ok || json.is_discarded()) {
-    throw HarnessError("agent " + id + " /state answered " + std::to_string(response.result_int()));
+    throw HarnessError("agent " + agent.id + " " + path + " answered " +
+                       std::to_string(response.result_int()));
   }
   return json;
 }
+
+}  // namespace
+
+nlohmann::json AgentHandle::state() const { return getAgentJson(*this, "/state"); }
+
+nlohmann::json AgentHandle::flags() const { return getAgentJson(*this, "/flags"); }
 
 std::filesystem::path AgentHandle::sandboxOf(const std::string& task_id) const {
   for (const auto& task : state().value("tasks", nlohmann::json::array())) {
@@ -76,8 +85,29 @@ std::unique_ptr<Cluster> Cluster::start(ClusterOptions options) {
   cluster->run_dir_ = pattern;
   janitorWatch(cluster->run_dir_);
   try {
-    cluster->startMaster();
-    for (int i = 0; i < cluster->options_.agents; ++i) cluster->startAgent(i);
+    if (cluster->options_.master_url) {
+      cluster->master_url_ = *cluster->options_.master_url;
+      // Whoever's master it is, it must answer before anything else is tried.
+      http::Client probe(cluster->master_url_.host, cluster->master_url_.port);
+      try {
+        probe.get("/master/state", std::chrono::seconds(10));
+      } catch (const http::HttpError& e) {
+        throw HarnessError("master " + cluster->master_url_.str() + " is not reachable: " +
+                           e.what());
+      }
+    } else {
+      cluster->startMaster(0);
+    }
+    if (cluster->options_.external_agents) {
+      cluster->adoptExternalAgents();
+    } else {
+      for (int i = 0; i < cluster->options_.agents; ++i) {
+        AgentHandle agent;
+        agent.work_dir = cluster->run_dir_ / ("agent-" + std::to_string(i));
+        cluster->agents_.push_back(std::move(agent));
+        cluster->startAgent(cluster->agents_.back());
+      }
+    }
   } catch (...) {
     cluster->stop();
     throw;
@@ -91,8 +121,8 @@ std::vector<std::string> Cluster::runEnvironment() const {
   return {std::string(kRunDirEnv) + "=" + run_dir_.string()};
 }
 
-void Cluster::startMaster() {
-  std::vector<std::string> args = {"--ip=127.0.0.1", "--port=0",
+void Cluster::startMaster(std::uint16_t port) {
+  std::vector<std::string> args = {"--ip=127.0.0.1", "--port=" + std::to_string(port),
                                    "--allocation_interval=" + options_.allocation_interval,
                                    "--verbose"};
   args.insert(args.end(), options_.master_args.begin(), options_.master_args.end());
@@ -104,28 +134,70 @@ void Cluster::startMaster() {
   master_url_ = *url;
 }
 
-void Cluster::startAgent(int index) {
-  AgentHandle agent;
-  agent.work_dir = run_dir_ / ("agent-" + std::to_string(index));
-  std::vector<std::string> args = {
-      "--master=" + master_url_.host + ":" + std::to_string(master_url_.port),
-      "--ip=127.0.0.1",
-      "--port=0",
-      "--work_dir=" + agent.work_dir.string(),
-      "--resources=" + options_.agent_resources,
-      "--registration_backoff_factor=100ms",
-      "--status_update_retry_interval=2secs",
-      "--executor_shutdown_grace_period=2secs",
-      "--verbose"};
-  args.insert(args.end(), options_.agent_args.begin(), options_.agent_args.end());
+void Cluster::startAgent(AgentHandle& agent) {
+  std::size_t index = static_cast<std::size_t>(&agent - agents_.data());
+  if (agent.args.empty()) {
+    agent.args = {"--master=" + master_url_.host + ":" + std::to_string(master_url_.port),
+                  "--ip=127.0.0.1",
+                  "--port=0",
+                  "--work_dir=" + agent.work_dir.string(),
+                  "--resources=" + options_.agent_resources,
+                  "--registration_backoff_factor=100ms",
+                  "--status_update_retry_interval=2secs",
+                  "--executor_shutdown_grace_period=2secs",
+                  "--verbose"};
+    agent.args.insert(agent.args.end(), options_.agent_args.begin(), options_.agent_args.end());
+  }
   std::string name = "svh-agent-" + std::to_string(index);
   agent.process = std::make_unique<ChildProcess>(
-      name, options_.bin_dir / "svh-agent", args,
+      name, options_.bin_dir / "svh-agent", agent.args,
       options_.log_dir / ("agent-" + std::to_string(index) + ".log"), runEnvironment());
   auto ready = agent.process->awaitLine("svh-agent ready at ", options_.start_timeout);
   agent.upid = ready.substr(0, ready.find(' '));
   agent.id = agent.process->awaitLine("svh-agent registered id=", options_.start_timeout);
-  agents_.push_back(std::move(agent));
+}
+
+void Cluster::adoptExternalAgents() {
+  http::Client client(master_url_.host, master_url_.port);
+  auto response = client.get("/master/state");
+  auto state = nlohmann::json::parse(response.body(), nullptr, false);
+  if (state.is_discarded()) throw HarnessError("master /master/state did not return JSON");
+  for (const auto& slave : state.value("slaves", nlohmann::json::array())) {
+    if (!slave.value("active", false)) continue;
+    AgentHandle agent;
+    agent.id = slave.value("id", "");
+    agent.upid = slave.value("pid", "");
+    agents_.push_back(std::move(agent));
+  }
+  if (agents_.empty()) {
+    throw HarnessError("--agents external: master " + master_url_.str() +
+                       " has no active agents");
+  }
+}
+
+void Cluster::restartAgent(std::size_t index, bool crash) {
+  auto& agent = agents_.at(index);
+  if (!agent.local()) throw HarnessError("cannot restart external agent " + agent.id);
+  if (crash) {
+    agent.process->kill();
+  } else {
+    agent.process->stop();
+  }
+  agent.process.reset();
+  // A killed agent's FUSE mount goes away with it (auto_unmount); the new
+  // one must not find it still there.
+  for (const auto& mount : mountsUnder(agent.work_dir)) umount2(mount.c_str(), MNT_DETACH);
+  startAgent(agent);
+}
+
+void Cluster::restartMaster(bool crash) {
+  if (!master_) throw HarnessError("cannot restart a master this harness did not start");
+  if (crash) {
+    master_->kill();
+  } else {
+    master_->stop();
+  }
+  startMaster(master_url_.port);
 }
 
 std::vector<std::string> Cluster::stop() {

@@ -1,13 +1,19 @@
 #pragma once
-// A cluster for checks: the bundled svh-master and N svh-agents, each on a
-// free loopback port, with work dirs in one private temp dir. start() returns
-// once the master serves and every agent has registered (both observed in
-// their logs); stop() takes everything down in order and removes the temp
-// dir, and reports anything it had to force (a mount or a process left).
+// A cluster for checks. Three shapes:
+//   builtin master + N svh-agents    (default; everything ours)
+//   master at a URL + N svh-agents   (--master URL: an implementer's master)
+//   master at a URL + its agents     (--agents external: agents already
+//                                     registered with it, e.g. real Mesos agents)
+// The fakes run on free loopback ports with work dirs in one private temp
+// dir. start() returns once the master serves and every agent has registered
+// (observed in their logs, or in the master's state for external agents);
+// stop() takes everything down in order, removes the temp dir and reports
+// anything it had to force (a mount or a process left behind).
 
 #include <chrono>
 #include <filesystem>
 #include <memory>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -19,7 +25,9 @@
 namespace svh::harness {
 
 struct ClusterOptions {
-  int agents = 1;
+  std::optional<http::Url> master_url;  // unset: start the bundled svh-master
+  int agents = 1;                       // svh-agents to start
+  bool external_agents = false;         // use the master's registered agents instead
   std::string agent_resources = "cpus:4;mem:4096;disk:4096;ports:[31000-32000]";
   std::string allocation_interval = "50ms";
   std::filesystem::path bin_dir;  // holds svh-master and svh-agent
@@ -31,15 +39,21 @@ struct ClusterOptions {
 
 struct AgentHandle {
   std::string id;
-  std::string upid;
-  std::filesystem::path work_dir;
-  std::unique_ptr<ChildProcess> process;
+  std::string upid;                 // slave(1)@ip:port
+  std::filesystem::path work_dir;   // empty for an external agent
+  std::unique_ptr<ChildProcess> process;  // null for an external agent
+  std::vector<std::string> args;    // to start it again
 
+  // Whether this agent is one of ours (its disk, trace and sandboxes can be
+  // read from here).
+  bool local() const { return process != nullptr; }
   // The agent's backing store: volumes live under backing()/volumes/roles/.
   std::filesystem::path backing() const { return work_dir / "disk"; }
   std::filesystem::path trace() const { return work_dir / "trace.jsonl"; }
   // GET /state of the agent (its tasks with their sandboxes, its volumes).
   nlohmann::json state() const;
+  // GET /flags of the agent ({"flags": {...}}): what it enforces.
+  nlohmann::json flags() const;
   // The sandbox of a task running on this agent. Throws HarnessError.
   std::filesystem::path sandboxOf(const std::string& task_id) const;
 };
@@ -53,21 +67,28 @@ class Cluster {
   Cluster& operator=(const Cluster&) = delete;
 
   const http::Url& master() const { return master_url_; }
+  bool builtinMaster() const { return master_ != nullptr; }
   std::vector<AgentHandle>& agents() { return agents_; }
   const std::filesystem::path& runDir() const { return run_dir_; }
-  ChildProcess& masterProcess() { return *master_; }
+  ChildProcess* masterProcess() { return master_.get(); }
+
+  // Stops (SIGTERM) or crashes (SIGKILL) agent `index` and starts it again
+  // with the same work dir; returns once it has registered again.
+  void restartAgent(std::size_t index, bool crash = false);
+  // The same for the bundled master, on the same port (agents reconnect).
+  void restartMaster(bool crash = false);
 
   // Stops agents, then the master, checks that no mount is left under the
   // run dir and removes it. Returns what had to be forced (empty if clean).
   std::vector<std::string> stop();
-
   // SIGKILLs every process right away (a second Ctrl-C).
   void killAll();
 
  private:
   explicit Cluster(ClusterOptions options);
-  void startMaster();
-  void startAgent(int index);
+  void startMaster(std::uint16_t port);
+  void startAgent(AgentHandle& agent);
+  void adoptExternalAgents();
   // Marks the fakes as this run's (janitor.hpp).
   std::vector<std::string> runEnvironment() const;
 

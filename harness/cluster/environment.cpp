@@ -32,7 +32,17 @@ const std::vector<std::string>& teardownProblems() { return g_teardown_problems;
 void ClusterEnvironment::SetUp() {
   const auto& run = runOptions();
   ClusterOptions options;
+  if (run.master != "builtin") {
+    std::string error;
+    auto url = http::Url::parse(run.master, &error);
+    if (!url) {
+      g_start_error = "--master: " + error;
+      return;
+    }
+    options.master_url = *url;
+  }
   options.agents = run.agents;
+  options.external_agents = run.external_agents;
   options.bin_dir = run.bin_dir;
   options.log_dir = run.report_dir / "logs";
   options.allocation_interval = run.allocation_interval;

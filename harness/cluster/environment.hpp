@@ -18,8 +18,9 @@
 namespace svh::harness {
 
 struct RunOptions {
-  std::string master = "builtin";  // or a URL (not yet supported: SKIP)
+  std::string master = "builtin";  // or the URL of the master under test
   int agents = 1;
+  bool external_agents = false;    // --agents external
   std::string profile = "mesos-1.12";
   ContentType content_type = ContentType::kJson;
   std::filesystem::path report_dir = "svharness-report";
