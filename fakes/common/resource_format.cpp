@@ -1,10 +1,10 @@
 #include "fakes/common/resource_format.hpp"
 
+#include <google/protobuf/descriptor.h>
+
 #include <functional>
 #include <map>
 #include <string>
-
-#include <google/protobuf/descriptor.h>
 
 #include "fakes/common/resource_validation.hpp"
 #include "fakes/common/resources.hpp"
@@ -123,7 +123,9 @@ bool forEachResource(Message* message, const std::function<bool(Resource*)>& vis
   return forEachResource(message, visit, &seen);
 }
 
-bool isRefined(const Resource& resource) { return resource.reservations_size() > 1; }
+bool isRefined(const Resource& resource) {
+  return resource.reservations_size() > 1;
+}
 
 }  // namespace
 
@@ -186,7 +188,8 @@ bool downgradeResources(RepeatedPtrField<Resource>* resources) {
 }
 
 bool downgradeResources(Message* message) {
-  bool refined = !forEachResource(message, [](Resource* resource) { return !isRefined(*resource); });
+  bool refined =
+      !forEachResource(message, [](Resource* resource) { return !isRefined(*resource); });
   if (refined) return false;
   forEachResource(message, [](Resource* resource) {
     downgradeResource(resource);

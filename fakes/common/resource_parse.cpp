@@ -7,11 +7,10 @@
 #include <cstdlib>
 #include <iterator>
 #include <map>
+#include <nlohmann/json.hpp>
 #include <optional>
 #include <utility>
 #include <vector>
-
-#include <nlohmann/json.hpp>
 
 #include "fakes/common/resource_format.hpp"
 #include "fakes/common/resource_validation.hpp"

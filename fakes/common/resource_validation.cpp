@@ -211,10 +211,18 @@ Problem validateResource(const Resource& resource) {
 
   Problem error;
   switch (resource.type()) {
-    case Value::SCALAR: error = checkScalar(resource); break;
-    case Value::RANGES: error = checkRanges(resource); break;
-    case Value::SET: error = checkSet(resource); break;
-    default: error = "Unsupported resource type"; break;
+    case Value::SCALAR:
+      error = checkScalar(resource);
+      break;
+    case Value::RANGES:
+      error = checkRanges(resource);
+      break;
+    case Value::SET:
+      error = checkSet(resource);
+      break;
+    default:
+      error = "Unsupported resource type";
+      break;
   }
   if (error) return error;
 

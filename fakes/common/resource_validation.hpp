@@ -9,10 +9,10 @@
 // cannot be reserved), PV-CREATE-2 (persistence id format); PROTOCOL.md 1.6
 // "Every resource" and 3.3 (the two reservation formats).
 
+#include <google/protobuf/repeated_field.h>
+
 #include <string>
 #include <vector>
-
-#include <google/protobuf/repeated_field.h>
 
 #include "harness/util/result.hpp"
 #include "mesos/v1/mesos.pb.h"

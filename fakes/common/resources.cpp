@@ -14,7 +14,9 @@ using mesos::v1::Value;
 
 namespace {
 
-long long toFixed(double value) { return std::llround(value * 1000.0); }
+long long toFixed(double value) {
+  return std::llround(value * 1000.0);
+}
 
 // Integer part and thousandths separately, as Mesos does, so that values
 // print and compare bit-for-bit like Mesos's.
@@ -108,10 +110,14 @@ bool sameValue(const Resource& left, const Resource& right) {
 
 bool isEmptyValue(const Resource& resource) {
   switch (resource.type()) {
-    case Value::SCALAR: return toFixed(resource.scalar().value()) == 0;
-    case Value::RANGES: return resource.ranges().range_size() == 0;
-    case Value::SET: return resource.set().item_size() == 0;
-    default: return true;
+    case Value::SCALAR:
+      return toFixed(resource.scalar().value()) == 0;
+    case Value::RANGES:
+      return resource.ranges().range_size() == 0;
+    case Value::SET:
+      return resource.set().item_size() == 0;
+    default:
+      return true;
   }
 }
 
@@ -184,7 +190,8 @@ bool subtractValue(Resource* from, const Resource& what) {
       return value >= 0;
     }
     case Value::RANGES:
-      *from->mutable_ranges() = toRanges(minus(intervals(from->ranges()), intervals(what.ranges())));
+      *from->mutable_ranges() =
+          toRanges(minus(intervals(from->ranges()), intervals(what.ranges())));
       return true;
     case Value::SET: {
       auto removed = items(what.set());
@@ -250,19 +257,26 @@ std::string toString(const Resource::DiskInfo::Source& source) {
       return "PATH" + (!csi.empty() ? csi
                                     : (source.path().has_root() ? ":" + source.path().root()
                                                                 : std::string()));
-    case Source::BLOCK: return "BLOCK" + csi;
-    case Source::RAW: return "RAW" + csi;
-    default: return "UNKNOWN";
+    case Source::BLOCK:
+      return "BLOCK" + csi;
+    case Source::RAW:
+      return "RAW" + csi;
+    default:
+      return "UNKNOWN";
   }
 }
 
-bool isShared(const Resource& resource) { return resource.has_shared(); }
+bool isShared(const Resource& resource) {
+  return resource.has_shared();
+}
 
 bool isPersistentVolume(const Resource& resource) {
   return resource.has_disk() && resource.disk().has_persistence();
 }
 
-bool isReserved(const Resource& resource) { return resource.reservations_size() > 0; }
+bool isReserved(const Resource& resource) {
+  return resource.reservations_size() > 0;
+}
 
 bool isDynamicallyReserved(const Resource& resource) {
   return isReserved(resource) &&
@@ -279,16 +293,17 @@ bool isRoleOrSubroleOf(const std::string& role, const std::string& ancestor) {
          role[ancestor.size()] == '/';
 }
 
-double roundScalar(double value) { return fromFixed(toFixed(value)); }
+double roundScalar(double value) {
+  return fromFixed(toFixed(value));
+}
 
 bool sameLabels(const mesos::v1::Labels& left, const mesos::v1::Labels& right) {
   if (left.labels_size() != right.labels_size()) return false;
   for (const auto& wanted : left.labels()) {
-    bool found = std::any_of(right.labels().begin(), right.labels().end(),
-                             [&](const mesos::v1::Label& label) {
-                               return label.key() == wanted.key() &&
-                                      label.value() == wanted.value();
-                             });
+    bool found = std::any_of(
+        right.labels().begin(), right.labels().end(), [&](const mesos::v1::Label& label) {
+          return label.key() == wanted.key() && label.value() == wanted.value();
+        });
     if (!found) return false;
   }
   return true;
@@ -313,8 +328,8 @@ bool sameDiskSource(const Resource::DiskInfo::Source& left,
                                         right.mount().root(), right.mount().has_root())) &&
          sameRoot(left.vendor(), left.has_vendor(), right.vendor(), right.has_vendor()) &&
          sameRoot(left.id(), left.has_id(), right.id(), right.has_id()) &&
-         sameOptional(left.has_metadata(), left.metadata(), right.has_metadata(),
-                      right.metadata(), &sameLabels) &&
+         sameOptional(left.has_metadata(), left.metadata(), right.has_metadata(), right.metadata(),
+                      &sameLabels) &&
          sameRoot(left.profile(), left.has_profile(), right.profile(), right.has_profile());
 }
 
@@ -344,7 +359,9 @@ bool sameResource(const Resource& left, const Resource& right) {
   return sameIdentity(left, right) && sameValue(left, right);
 }
 
-Resources::Resources(const Resource& resource) { add(resource); }
+Resources::Resources(const Resource& resource) {
+  add(resource);
+}
 
 Resources::Resources(const google::protobuf::RepeatedPtrField<Resource>& resources) {
   for (const auto& resource : resources) add(resource);
@@ -500,15 +517,21 @@ Resources Resources::filter(const std::function<bool(const Resource&)>& keep) co
   return out;
 }
 
-Resources Resources::shared() const { return filter(isShared); }
+Resources Resources::shared() const {
+  return filter(isShared);
+}
 
 Resources Resources::nonShared() const {
   return filter([](const Resource& r) { return !isShared(r); });
 }
 
-Resources Resources::persistentVolumes() const { return filter(isPersistentVolume); }
+Resources Resources::persistentVolumes() const {
+  return filter(isPersistentVolume);
+}
 
-Resources Resources::reserved() const { return filter(isReserved); }
+Resources Resources::reserved() const {
+  return filter(isReserved);
+}
 
 Resources Resources::unreserved() const {
   return filter([](const Resource& r) { return !isReserved(r); });
@@ -561,9 +584,15 @@ std::optional<double> present(const Resources& resources, const std::string& nam
 }
 }  // namespace
 
-std::optional<double> Resources::cpus() const { return present(*this, "cpus"); }
-std::optional<double> Resources::mem() const { return present(*this, "mem"); }
-std::optional<double> Resources::disk() const { return present(*this, "disk"); }
+std::optional<double> Resources::cpus() const {
+  return present(*this, "cpus");
+}
+std::optional<double> Resources::mem() const {
+  return present(*this, "mem");
+}
+std::optional<double> Resources::disk() const {
+  return present(*this, "disk");
+}
 
 std::vector<Resource> Resources::toVector() const {
   std::vector<Resource> out;

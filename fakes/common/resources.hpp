@@ -6,13 +6,13 @@
 // merge. Both fakes and the reference master's validation use it; it does no
 // I/O.
 
+#include <google/protobuf/repeated_field.h>
+
 #include <functional>
 #include <optional>
 #include <ostream>
 #include <string>
 #include <vector>
-
-#include <google/protobuf/repeated_field.h>
 
 #include "mesos/v1/mesos.pb.h"
 
@@ -42,8 +42,7 @@ double roundScalar(double value);
 // Mesos's equality of these parts of a resource: labels compare as an
 // unordered list, an unset string equals an empty one where Mesos says so.
 bool sameLabels(const mesos::v1::Labels& left, const mesos::v1::Labels& right);
-bool sameReservation(const Resource::ReservationInfo& left,
-                     const Resource::ReservationInfo& right);
+bool sameReservation(const Resource::ReservationInfo& left, const Resource::ReservationInfo& right);
 bool sameDiskSource(const Resource::DiskInfo::Source& left,
                     const Resource::DiskInfo::Source& right);
 

@@ -69,8 +69,8 @@ void Master::accept(FrameworkRecord& framework, scheduler::Call::Accept accept) 
     if (it == offers_.end()) {
       error = "Offer " + offer_id.value() + " is no longer valid";
     } else if (it->second.framework_id != framework.id) {
-      error = "Offer " + offer_id.value() + " has invalid framework " +
-              it->second.framework_id + " while framework " + framework.id + " is expected";
+      error = "Offer " + offer_id.value() + " has invalid framework " + it->second.framework_id +
+              " while framework " + framework.id + " is expected";
     } else if (!seen.insert(offer_id.value()).second) {
       error = "Duplicate offer " + offer_id.value() + " in offer list";
     } else if (!agent_id.empty() && it->second.agent_id != agent_id) {
@@ -95,17 +95,15 @@ void Master::accept(FrameworkRecord& framework, scheduler::Call::Accept accept) 
     for (const auto& operation : accept.operations()) {
       if (operation.type() == Operation::LAUNCH) {
         for (const auto& task : operation.launch().task_infos()) {
-          sendMasterUpdate(framework,
-                           masterStatus(task.task_id().value(), task.agent_id().value(),
-                                        lost_state, TaskStatus::REASON_INVALID_OFFERS,
-                                        "Task launched with invalid offers: " + error));
+          sendMasterUpdate(framework, masterStatus(task.task_id().value(), task.agent_id().value(),
+                                                   lost_state, TaskStatus::REASON_INVALID_OFFERS,
+                                                   "Task launched with invalid offers: " + error));
         }
       } else if (operation.type() == Operation::LAUNCH_GROUP) {
         for (const auto& task : operation.launch_group().task_group().tasks()) {
-          sendMasterUpdate(framework,
-                           masterStatus(task.task_id().value(), task.agent_id().value(),
-                                        lost_state, TaskStatus::REASON_INVALID_OFFERS,
-                                        "Task launched with invalid offers: " + error));
+          sendMasterUpdate(framework, masterStatus(task.task_id().value(), task.agent_id().value(),
+                                                   lost_state, TaskStatus::REASON_INVALID_OFFERS,
+                                                   "Task launched with invalid offers: " + error));
         }
       } else {
         drop(framework, operation, "Operation attempted with invalid offers: " + error);
@@ -135,14 +133,8 @@ void Master::accept(FrameworkRecord& framework, scheduler::Call::Accept accept) 
 
   std::optional<std::string> principal;
   if (framework.info.has_principal()) principal = framework.info.principal();
-  validation::AgentCapabilities caps{agent.capabilities.multi_role,
-                                     agent.capabilities.hierarchical_role,
-                                     agent.capabilities.reservation_refinement,
-                                     agent.capabilities.resource_provider,
-                                     agent.capabilities.resize_volume,
-                                     agent.capabilities.agent_operation_feedback};
-  std::string on_agent = "; on agent " + agent.id + " at " + agent.pid.str() + " (" +
-                         agent.info.hostname() + ")";
+  std::string on_agent =
+      "; on agent " + agent.id + " at " + agent.pid.str() + " (" + agent.info.hostname() + ")";
 
   // Copies of shared volumes that tasks of this ACCEPT may use: those
   // offered, even when an earlier task already took them (SV-LAUNCH-1); reset
@@ -172,9 +164,9 @@ void Master::accept(FrameworkRecord& framework, scheduler::Call::Accept accept) 
     if (auto problem = fakes::validateAndUpgradeResources(&operation)) {
       if (operation.type() == Operation::LAUNCH) {
         for (const auto& task : operation.launch().task_infos()) {
-          sendMasterUpdate(framework, masterStatus(task.task_id().value(), agent_id,
-                                                   mesos::v1::TASK_ERROR,
-                                                   TaskStatus::REASON_TASK_INVALID, *problem));
+          sendMasterUpdate(framework,
+                           masterStatus(task.task_id().value(), agent_id, mesos::v1::TASK_ERROR,
+                                        TaskStatus::REASON_TASK_INVALID, *problem));
         }
       } else {
         drop(framework, operation, "Operation attempted with invalid resources: " + *problem);
@@ -203,8 +195,8 @@ void Master::accept(FrameworkRecord& framework, scheduler::Call::Accept accept) 
         Problem problem;
         if (operation.reserve().source_size() > 0) {
           problem = "Reservation updates are not yet implemented for the scheduler API.";
-        } else if ((problem = validation::validateReserve(operation.reserve(), principal, caps,
-                                                           &framework.info))) {
+        } else if ((problem = validation::validateReserve(operation.reserve(), principal,
+                                                          agent.capabilities, &framework.info))) {
           *problem += on_agent;
         }
         if (problem) {
@@ -223,8 +215,9 @@ void Master::accept(FrameworkRecord& framework, scheduler::Call::Accept accept) 
         break;
       }
       case Operation::CREATE: {
-        if (auto problem = validation::validateCreate(operation.create(), agent.checkpointed,
-                                                      principal, caps, &framework.info)) {
+        if (auto problem =
+                validation::validateCreate(operation.create(), agent.checkpointed, principal,
+                                           agent.capabilities, &framework.info)) {
           drop(framework, operation, *problem + on_agent);
           break;
         }
@@ -235,9 +228,9 @@ void Master::accept(FrameworkRecord& framework, scheduler::Call::Accept accept) 
         break;
       }
       case Operation::DESTROY: {
-        if (auto problem = validation::validateDestroy(operation.destroy(), agent.checkpointed,
-                                                       usedResourcesByFramework(agent),
-                                                       &framework.info)) {
+        if (auto problem =
+                validation::validateDestroy(operation.destroy(), agent.checkpointed,
+                                            usedResourcesByFramework(agent), &framework.info)) {
           drop(framework, operation, *problem + on_agent);
           break;
         }
@@ -259,7 +252,8 @@ void Master::accept(FrameworkRecord& framework, scheduler::Call::Accept accept) 
         break;
       }
       case Operation::GROW_VOLUME: {
-        if (auto problem = validation::validateGrowVolume(operation.grow_volume(), caps)) {
+        if (auto problem =
+                validation::validateGrowVolume(operation.grow_volume(), agent.capabilities)) {
           drop(framework, operation, *problem + on_agent);
           break;
         }
@@ -267,7 +261,8 @@ void Master::accept(FrameworkRecord& framework, scheduler::Call::Accept accept) 
         break;
       }
       case Operation::SHRINK_VOLUME: {
-        if (auto problem = validation::validateShrinkVolume(operation.shrink_volume(), caps)) {
+        if (auto problem =
+                validation::validateShrinkVolume(operation.shrink_volume(), agent.capabilities)) {
           drop(framework, operation, *problem + on_agent);
           break;
         }
@@ -275,18 +270,23 @@ void Master::accept(FrameworkRecord& framework, scheduler::Call::Accept accept) 
         break;
       }
       case Operation::LAUNCH: {
-        for (const auto& task : operation.launch().task_infos()) {
+        for (auto& task : *operation.mutable_launch()->mutable_task_infos()) {
+          // Mesos fills in the executor's framework id before validating.
+          if (task.has_executor() && !task.executor().has_framework_id()) {
+            task.mutable_executor()->mutable_framework_id()->set_value(framework.id);
+          }
           Resources available = remaining.nonShared() + remaining_shared;
           validation::TaskContext context;
           context.framework = &framework.info;
           context.agent_id = agent.id;
+          context.agent_capabilities = agent.capabilities;
           context.task_id_in_use = [&](const std::string& id) {
             return findTask(framework.id, id) != nullptr;
           };
           if (auto problem = validation::validateTask(task, context, available)) {
-            sendMasterUpdate(framework, masterStatus(task.task_id().value(), agent.id,
-                                                     mesos::v1::TASK_ERROR,
-                                                     TaskStatus::REASON_TASK_INVALID, *problem));
+            sendMasterUpdate(framework,
+                             masterStatus(task.task_id().value(), agent.id, mesos::v1::TASK_ERROR,
+                                          TaskStatus::REASON_TASK_INVALID, *problem));
             continue;
           }
           Resources consumed = Resources(task.resources());
@@ -331,10 +331,9 @@ void Master::accept(FrameworkRecord& framework, scheduler::Call::Accept accept) 
                                 "available " +
                                 remaining.str();
           for (const auto& task : group.task_group().tasks()) {
-            sendMasterUpdate(framework, masterStatus(task.task_id().value(), agent.id,
-                                                     mesos::v1::TASK_ERROR,
-                                                     TaskStatus::REASON_TASK_GROUP_INVALID,
-                                                     message));
+            sendMasterUpdate(framework,
+                             masterStatus(task.task_id().value(), agent.id, mesos::v1::TASK_ERROR,
+                                          TaskStatus::REASON_TASK_GROUP_INVALID, message));
           }
           break;
         }

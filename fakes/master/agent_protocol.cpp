@@ -34,24 +34,8 @@ bool supportedVersion(const std::string& version) {
 AgentCapabilities capabilitiesOf(
     const google::protobuf::RepeatedPtrField<mesos::SlaveInfo::Capability>& list,
     std::vector<int>* raw) {
-  AgentCapabilities caps;
-  for (const auto& capability : list) {
-    raw->push_back(capability.type());
-    switch (capability.type()) {
-      case mesos::SlaveInfo::Capability::MULTI_ROLE: caps.multi_role = true; break;
-      case mesos::SlaveInfo::Capability::HIERARCHICAL_ROLE: caps.hierarchical_role = true; break;
-      case mesos::SlaveInfo::Capability::RESERVATION_REFINEMENT:
-        caps.reservation_refinement = true;
-        break;
-      case mesos::SlaveInfo::Capability::RESOURCE_PROVIDER: caps.resource_provider = true; break;
-      case mesos::SlaveInfo::Capability::RESIZE_VOLUME: caps.resize_volume = true; break;
-      case mesos::SlaveInfo::Capability::AGENT_OPERATION_FEEDBACK:
-        caps.agent_operation_feedback = true;
-        break;
-      default: break;
-    }
-  }
-  return caps;
+  for (const auto& capability : list) raw->push_back(capability.type());
+  return validation::agentCapabilities(*raw);
 }
 
 Result<Resources> upgraded(const google::protobuf::RepeatedPtrField<mesos::Resource>& v0) {
@@ -81,16 +65,14 @@ void Master::installAgentHandlers() {
         statusUpdate(from, std::move(m));
       });
   process_.on<internal::PongSlaveMessage>(
-      [this](const wire::Upid&, const std::string& to, internal::PongSlaveMessage&&) {
-        pong(to);
-      });
+      [this](const wire::Upid&, const std::string& to, internal::PongSlaveMessage&&) { pong(to); });
 }
 
 void Master::registerAgent(const wire::Upid& from, internal::RegisterSlaveMessage&& message) {
   const auto& slave = message.slave();
   if (!supportedVersion(message.version())) {
-    log::warning("dropping registration of agent at ", from.str(), ": version '",
-                 message.version(), "' is not supported");
+    log::warning("dropping registration of agent at ", from.str(), ": version '", message.version(),
+                 "' is not supported");
     return;
   }
   if (message.checkpointed_resources_size() > 0 && !slave.checkpoint()) {
@@ -115,8 +97,8 @@ void Master::registerAgent(const wire::Upid& from, internal::RegisterSlaveMessag
   auto advertised = upgraded(slave.resources());
   auto checkpointed = upgraded(message.checkpointed_resources());
   if (!advertised || !checkpointed) {
-    log::warning("dropping registration of agent at ", from.str(), ": invalid resources: ",
-                 !advertised ? advertised.error() : checkpointed.error());
+    log::warning("dropping registration of agent at ", from.str(),
+                 ": invalid resources: ", !advertised ? advertised.error() : checkpointed.error());
     return;
   }
   auto total = fakes::applyCheckpointed(*advertised, *checkpointed);
@@ -231,9 +213,10 @@ void Master::reregisterAgent(const wire::Upid& from, internal::ReregisterSlaveMe
       google::protobuf::RepeatedPtrField<mesos::v1::Resource> resources = task.resources();
       fakes::upgradeResources(&resources);
       slot.resources = Resources(resources);
-      slot.role = slot.resources.empty() || !slot.resources.entries()[0].resource.has_allocation_info()
-                      ? "*"
-                      : slot.resources.entries()[0].resource.allocation_info().role();
+      slot.role =
+          slot.resources.empty() || !slot.resources.entries()[0].resource.has_allocation_info()
+              ? "*"
+              : slot.resources.entries()[0].resource.allocation_info().role();
       *task.mutable_resources() = resources;
       slot.task = task;
     } else {
@@ -292,7 +275,8 @@ void Master::statusUpdate(const wire::Upid& from, internal::StatusUpdateMessage&
   }
   auto status = wire::evolve<mesos::v1::TaskStatus>(update.status());
   status.mutable_agent_id()->set_value(agent->id);
-  if (update.has_executor_id()) status.mutable_executor_id()->set_value(update.executor_id().value());
+  if (update.has_executor_id())
+    status.mutable_executor_id()->set_value(update.executor_id().value());
   status.set_timestamp(update.timestamp());
   status.set_uuid(update.uuid());
 
@@ -379,12 +363,11 @@ void Master::markUnreachable(AgentRecord& agent, const std::string& why) {
         framework->hasCapability(mesos::v1::FrameworkInfo::Capability::PARTITION_AWARE);
     for (auto& [task_id, task] : tasks) {
       if (isTerminal(task.task.state())) continue;
-      sendMasterUpdate(*framework,
-                       masterStatus(task_id, id,
-                                    partition_aware ? mesos::v1::TASK_UNREACHABLE
-                                                    : mesos::v1::TASK_LOST,
-                                    TaskStatus::REASON_AGENT_REMOVED,
-                                    "Agent " + id + " is unreachable: " + why));
+      sendMasterUpdate(
+          *framework,
+          masterStatus(
+              task_id, id, partition_aware ? mesos::v1::TASK_UNREACHABLE : mesos::v1::TASK_LOST,
+              TaskStatus::REASON_AGENT_REMOVED, "Agent " + id + " is unreachable: " + why));
     }
   }
   for (auto& [framework_id, framework] : frameworks_) {

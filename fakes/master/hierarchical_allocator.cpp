@@ -17,8 +17,7 @@ namespace {
 
 using Capability = mesos::v1::FrameworkInfo::Capability;
 
-bool suitable(const FrameworkRecord& framework, const AgentRecord& agent,
-              const std::string& role) {
+bool suitable(const FrameworkRecord& framework, const AgentRecord& agent, const std::string& role) {
   if (!framework.active || !framework.connected) return false;
   if (framework.suppressed_roles.count(role)) return false;
   if (!agent.active || !agent.connected) return false;
@@ -86,8 +85,8 @@ class HierarchicalAllocator : public Allocator {
 
     std::map<std::string, std::map<std::string, Resources>> role_held;       // role -> agent
     std::map<std::string, std::map<std::string, Resources>> framework_held;  // fw -> agent
-    auto hold = [&](const std::string& framework, const std::string& role,
-                    const std::string& agent, const Resources& resources) {
+    auto hold = [&](const std::string& framework, const std::string& role, const std::string& agent,
+                    const Resources& resources) {
       role_held[role][agent] += resources.unallocate();
       framework_held[framework][agent] += resources.unallocate();
     };
@@ -162,8 +161,7 @@ Resources offeredOrUsed(const ClusterView& view, const AgentRecord& agent) {
 }
 
 Resources available(const ClusterView& view, const AgentRecord& agent) {
-  return (agent.total.nonShared() - offeredOrUsed(view, agent).nonShared()) +
-         agent.total.shared();
+  return (agent.total.nonShared() - offeredOrUsed(view, agent).nonShared()) + agent.total.shared();
 }
 
 bool allocatable(const Resources& resources, const MinAllocatable& minimum) {

@@ -2,10 +2,9 @@
 // one line when ready; exits non-zero with a one-line reason when it cannot
 // start (2: bad flags, 3: cannot bind).
 
+#include <CLI/CLI.hpp>
 #include <cstdio>
 #include <iostream>
-
-#include <CLI/CLI.hpp>
 
 #include "fakes/common/duration.hpp"
 #include "fakes/master/master.hpp"
@@ -68,8 +67,7 @@ int main(int argc, char** argv) {
   flags.port = static_cast<std::uint16_t>(port);
 
   std::string error;
-  auto duration = [&](const std::string& name, const std::string& text,
-                      svh::fakes::Duration* out) {
+  auto duration = [&](const std::string& name, const std::string& text, svh::fakes::Duration* out) {
     auto parsed = parseDuration(text, &error);
     if (!parsed) {
       error = "--" + name + ": " + error;

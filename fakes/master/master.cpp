@@ -34,7 +34,9 @@ Master::Master(asio::io_context& io, MasterFlags flags, std::unique_ptr<Allocato
   pingAgents();
 }
 
-Master::~Master() { stop(); }
+Master::~Master() {
+  stop();
+}
 
 void Master::stop() {
   if (stopped_) return;
@@ -49,8 +51,7 @@ void Master::stop() {
 }
 
 double Master::now() const {
-  return std::chrono::duration<double>(std::chrono::system_clock::now().time_since_epoch())
-      .count();
+  return std::chrono::duration<double>(std::chrono::system_clock::now().time_since_epoch()).count();
 }
 
 FrameworkRecord* Master::findFramework(const std::string& id) {
@@ -203,8 +204,8 @@ void Master::addFilter(FrameworkRecord& framework, const std::string& agent_id,
   // Mesos: a negative or absurd timeout means the default; zero means none.
   if (!(refuse_seconds >= 0) || refuse_seconds > 31536000) refuse_seconds = 5.0;
   if (refuse_seconds == 0 || resources.empty()) return;
-  auto duration = std::chrono::duration_cast<Clock::duration>(
-      std::chrono::duration<double>(refuse_seconds));
+  auto duration =
+      std::chrono::duration_cast<Clock::duration>(std::chrono::duration<double>(refuse_seconds));
   framework.filters.push_back({agent_id, resources.unallocate(), Clock::now() + duration});
 }
 

@@ -95,8 +95,7 @@ class Master {
                       const std::string& role);
   TaskRecord* findTask(const std::string& framework_id, const std::string& task_id,
                        AgentRecord** agent = nullptr);
-  void removeTask(AgentRecord& agent, const std::string& framework_id,
-                  const std::string& task_id);
+  void removeTask(AgentRecord& agent, const std::string& framework_id, const std::string& task_id);
   // A status made by the master (TASK_ERROR, TASK_LOST, reconciliation): no uuid.
   void sendMasterUpdate(FrameworkRecord& framework, const mesos::v1::TaskStatus& status);
   mesos::v1::TaskStatus masterStatus(const std::string& task_id, const std::string& agent_id,
@@ -109,10 +108,8 @@ class Master {
   // ---- agent protocol (agent_protocol.cpp)
   void installAgentHandlers();
   void registerAgent(const wire::Upid& from, mesos::internal::RegisterSlaveMessage&& message);
-  void reregisterAgent(const wire::Upid& from,
-                       mesos::internal::ReregisterSlaveMessage&& message);
-  void unregisterAgent(const wire::Upid& from,
-                       mesos::internal::UnregisterSlaveMessage&& message);
+  void reregisterAgent(const wire::Upid& from, mesos::internal::ReregisterSlaveMessage&& message);
+  void unregisterAgent(const wire::Upid& from, mesos::internal::UnregisterSlaveMessage&& message);
   void statusUpdate(const wire::Upid& from, mesos::internal::StatusUpdateMessage&& message);
   void pong(const std::string& observer_id);
   void pingAgents();

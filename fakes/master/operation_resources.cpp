@@ -5,8 +5,7 @@ namespace svh::master {
 using Operation = mesos::v1::Offer::Operation;
 
 // Every resource list an operation carries.
-std::vector<ResourceList*> resourceLists(
-    Operation* operation) {
+std::vector<ResourceList*> resourceLists(Operation* operation) {
   std::vector<ResourceList*> lists;
   switch (operation->type()) {
     case Operation::RESERVE:

@@ -3,6 +3,8 @@
 // (POST /api/v1; 4.2). Both run the same code per operation, so their
 // 400/409/202 answers agree (SV-HTTP-1..4).
 
+#include <nlohmann/json.hpp>
+
 #include "fakes/common/resource_format.hpp"
 #include "fakes/master/core/conversions.hpp"
 #include "fakes/master/core/validation.hpp"
@@ -13,8 +15,6 @@
 #include "harness/wire/evolve.hpp"
 #include "harness/wire/json_codec.hpp"
 #include "harness/wire/operator_json.hpp"
-
-#include <nlohmann/json.hpp>
 
 namespace svh::master {
 
@@ -108,13 +108,13 @@ void Master::formEndpoint(std::shared_ptr<http::Exchange> exchange, const std::s
   if (request.method() != http::bhttp::verb::post) {
     auto response = http::makeResponse(
         status::method_not_allowed,
-        "Expecting one of { 'POST' }, but received '" + std::string(request.method_string()) +
-            "'");
+        "Expecting one of { 'POST' }, but received '" + std::string(request.method_string()) + "'");
     response.set(http::bhttp::field::allow, "POST");
     return exchange->respond(std::move(response));
   }
   auto values = decodeQuery(request.body());
-  if (!values) return reply(status::bad_request, "Unable to decode query string: " + values.error());
+  if (!values)
+    return reply(status::bad_request, "Unable to decode query string: " + values.error());
   auto slave = values->find("slaveId");
   if (slave == values->end()) {
     return reply(status::bad_request, "Missing 'slaveId' query parameter in the request body");
@@ -122,23 +122,21 @@ void Master::formEndpoint(std::shared_ptr<http::Exchange> exchange, const std::s
   std::string key = (name == "reserve" || name == "unreserve") ? "resources" : "volumes";
   auto param = values->find(key);
   if (param == values->end()) {
-    return reply(status::bad_request,
-                 "Missing '" + key + "' query parameter in the request body");
+    return reply(status::bad_request, "Missing '" + key + "' query parameter in the request body");
   }
   auto list = parseResourceArray(param->second);
   if (!list) {
     return reply(status::bad_request, "Error in parsing '" + key +
-                                          "' query parameter in the request body: " +
-                                          list.error());
+                                          "' query parameter in the request body: " + list.error());
   }
   ResourceList source;
   if (name == "reserve") {
     if (auto it = values->find("source"); it != values->end()) {
       auto parsed = parseResourceArray(it->second);
       if (!parsed) {
-        return reply(status::bad_request,
-                     "Error in parsing 'source' query parameter in the request body: " +
-                         parsed.error());
+        return reply(
+            status::bad_request,
+            "Error in parsing 'source' query parameter in the request body: " + parsed.error());
       }
       source = *parsed;
     }
@@ -168,19 +166,15 @@ void Master::operatorOperation(std::shared_ptr<http::Exchange> exchange,
   };
   AgentRecord* agent = findAgent(agent_id);
   if (!agent) return reply(status::bad_request, "No agent found with specified ID");
-  if (auto problem = fakes::validateAndUpgradeResources(&operation)) return reply(status::bad_request, *problem);
+  if (auto problem = fakes::validateAndUpgradeResources(&operation))
+    return reply(status::bad_request, *problem);
 
-  validation::AgentCapabilities caps{agent->capabilities.multi_role,
-                                     agent->capabilities.hierarchical_role,
-                                     agent->capabilities.reservation_refinement,
-                                     agent->capabilities.resource_provider,
-                                     agent->capabilities.resize_volume,
-                                     agent->capabilities.agent_operation_feedback};
   Problem problem;
   std::string prefix;
   switch (operation.type()) {
     case Operation::RESERVE:
-      problem = validation::validateReserve(operation.reserve(), std::nullopt, caps, nullptr);
+      problem = validation::validateReserve(operation.reserve(), std::nullopt, agent->capabilities,
+                                            nullptr);
       prefix = "Invalid RESERVE operation on agent " + stringify(*agent) + ": ";
       break;
     case Operation::UNRESERVE:
@@ -189,7 +183,7 @@ void Master::operatorOperation(std::shared_ptr<http::Exchange> exchange,
       break;
     case Operation::CREATE:
       problem = validation::validateCreate(operation.create(), agent->checkpointed, std::nullopt,
-                                           caps, nullptr);
+                                           agent->capabilities, nullptr);
       prefix = "Invalid CREATE operation on agent " + stringify(*agent) + ": ";
       break;
     case Operation::DESTROY:
@@ -198,11 +192,11 @@ void Master::operatorOperation(std::shared_ptr<http::Exchange> exchange,
       prefix = "Invalid DESTROY operation: ";
       break;
     case Operation::GROW_VOLUME:
-      problem = validation::validateGrowVolume(operation.grow_volume(), caps);
+      problem = validation::validateGrowVolume(operation.grow_volume(), agent->capabilities);
       prefix = "Invalid GROW_VOLUME operation on agent " + stringify(*agent) + ": ";
       break;
     case Operation::SHRINK_VOLUME:
-      problem = validation::validateShrinkVolume(operation.shrink_volume(), caps);
+      problem = validation::validateShrinkVolume(operation.shrink_volume(), agent->capabilities);
       prefix = "Invalid SHRINK_VOLUME operation on agent " + stringify(*agent) + ": ";
       break;
     default:
@@ -254,8 +248,7 @@ void Master::operatorApi(std::shared_ptr<http::Exchange> exchange) {
   if (request.method() != http::bhttp::verb::post) {
     auto response = http::makeResponse(
         status::method_not_allowed,
-        "Expecting one of { 'POST' }, but received '" + std::string(request.method_string()) +
-            "'");
+        "Expecting one of { 'POST' }, but received '" + std::string(request.method_string()) + "'");
     response.set(http::bhttp::field::allow, "POST");
     return exchange->respond(std::move(response));
   }
@@ -289,11 +282,12 @@ void Master::operatorApi(std::shared_ptr<http::Exchange> exchange) {
     // lists appear, elements go through the v0 types (wire/operator_json).
     std::string body = protobuf ? response.SerializeAsString()
                                 : wire::toJsonString(response, wire::operatorResponseJsonOptions());
-    exchange->respond(http::makeResponse(status::ok, std::move(body),
-                                         std::string(protobuf ? kProtobuf : kJson)));
+    exchange->respond(
+        http::makeResponse(status::ok, std::move(body), std::string(protobuf ? kProtobuf : kJson)));
   };
   auto require = [&](bool present, const char* field) {
-    if (!present) reply(status::bad_request, std::string("Expecting '") + field + "' to be present");
+    if (!present)
+      reply(status::bad_request, std::string("Expecting '") + field + "' to be present");
     return present;
   };
 

@@ -4,7 +4,6 @@
 #include <arpa/inet.h>
 
 #include <cstdio>
-
 #include <nlohmann/json.hpp>
 
 #include "fakes/master/core/validation.hpp"
@@ -43,8 +42,7 @@ void Master::schedulerApi(std::shared_ptr<http::Exchange> exchange) {
   if (request.method() != http::bhttp::verb::post) {
     auto response = http::makeResponse(
         status::method_not_allowed,
-        "Expecting one of { 'POST' }, but received '" + std::string(request.method_string()) +
-            "'");
+        "Expecting one of { 'POST' }, but received '" + std::string(request.method_string()) + "'");
     response.set(http::bhttp::field::allow, "POST");
     return exchange->respond(std::move(response));
   }
@@ -409,9 +407,9 @@ void Master::acknowledge(FrameworkRecord& framework,
 void Master::reconcile(FrameworkRecord& framework, const scheduler::Call::Reconcile& reconcile) {
   bool partition_aware = framework.hasCapability(FrameworkInfo::Capability::PARTITION_AWARE);
   auto send = [&](const TaskRecord& task) {
-    auto status = masterStatus(task.task.task_id().value(), task.task.agent_id().value(),
-                               task.task.state(), TaskStatus::REASON_RECONCILIATION,
-                               "Reconciliation: Latest task state");
+    auto status =
+        masterStatus(task.task.task_id().value(), task.task.agent_id().value(), task.task.state(),
+                     TaskStatus::REASON_RECONCILIATION, "Reconciliation: Latest task state");
     sendMasterUpdate(framework, status);
   };
   if (reconcile.tasks_size() == 0) {
@@ -432,10 +430,9 @@ void Master::reconcile(FrameworkRecord& framework, const scheduler::Call::Reconc
     bool agent_known = !agent_id.empty() && findAgent(agent_id);
     auto state = partition_aware ? (agent_known ? mesos::v1::TASK_GONE : mesos::v1::TASK_UNKNOWN)
                                  : mesos::v1::TASK_LOST;
-    auto status = masterStatus(entry.task_id().value(), agent_id, state,
-                               TaskStatus::REASON_RECONCILIATION,
-                               "Reconciliation: Task is unknown" +
-                                   std::string(agent_known ? "" : " to the agent"));
+    auto status = masterStatus(
+        entry.task_id().value(), agent_id, state, TaskStatus::REASON_RECONCILIATION,
+        "Reconciliation: Task is unknown" + std::string(agent_known ? "" : " to the agent"));
     sendMasterUpdate(framework, status);
   }
 }

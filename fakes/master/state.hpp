@@ -12,6 +12,7 @@
 #include <vector>
 
 #include "fakes/common/resources.hpp"
+#include "fakes/master/core/validation.hpp"
 #include "harness/http/server.hpp"
 #include "harness/wire/upid.hpp"
 #include "mesos/v1/mesos.pb.h"
@@ -20,15 +21,7 @@ namespace svh::master {
 
 using fakes::Resources;
 using Clock = std::chrono::steady_clock;
-
-struct AgentCapabilities {
-  bool multi_role = false;
-  bool hierarchical_role = false;
-  bool reservation_refinement = false;
-  bool resource_provider = false;
-  bool resize_volume = false;
-  bool agent_operation_feedback = false;
-};
+using AgentCapabilities = validation::AgentCapabilities;
 
 inline bool isTerminal(mesos::v1::TaskState state) {
   switch (state) {
@@ -47,9 +40,9 @@ inline bool isTerminal(mesos::v1::TaskState state) {
 }
 
 struct TaskRecord {
-  mesos::v1::Task task;        // state, statuses, resources (allocated form)
-  Resources resources;          // task + new executor resources, allocated
-  std::string role;             // allocation role
+  mesos::v1::Task task;  // state, statuses, resources (allocated form)
+  Resources resources;   // task + new executor resources, allocated
+  std::string role;      // allocation role
   // A task holds its resources until its first terminal update; the record
   // stays until that update is acknowledged (Mesos updateTask/removeTask).
   bool holdsResources() const { return !isTerminal(task.state()); }
@@ -58,17 +51,17 @@ struct TaskRecord {
 struct AgentRecord {
   std::string id;
   wire::Upid pid;
-  mesos::v1::AgentInfo info;     // with id; resources as advertised (post-refinement)
+  mesos::v1::AgentInfo info;  // with id; resources as advertised (post-refinement)
   AgentCapabilities capabilities;
   std::vector<int> capability_types;  // raw AgentInfo.Capability.Type values, for /state
   std::string version;
-  Resources total;               // info.resources with the checkpointed resources applied
-  Resources checkpointed;        // dynamic reservations and persistent volumes
+  Resources total;         // info.resources with the checkpointed resources applied
+  Resources checkpointed;  // dynamic reservations and persistent volumes
   bool connected = true;
   bool active = true;
   double registered_time = 0;
   std::optional<double> reregistered_time;
-  std::string observer_id;       // "slave-observer(N)": pings come from, pongs go to it
+  std::string observer_id;  // "slave-observer(N)": pings come from, pongs go to it
   int missed_pings = 0;
   bool pong_since_last_ping = true;
   std::set<std::string> offers;  // offer ids on this agent
@@ -101,7 +94,7 @@ struct FrameworkRecord {
   bool active = false;
   std::shared_ptr<http::Stream> stream;
   std::string stream_id;
-  bool protobuf_stream = false;   // events encoded as protobuf (else JSON)
+  bool protobuf_stream = false;  // events encoded as protobuf (else JSON)
   std::set<std::string> suppressed_roles;
   std::vector<RefusalFilter> filters;
   std::set<std::string> offers;

@@ -181,8 +181,8 @@ std::string Master::stateJson() const {
     out["unregistered_time"] = framework.unregistered_time.value_or(0.0);
     if (framework.info.has_principal()) out["principal"] = framework.info.principal();
     out["resources"] = summary(used + offered);
-    out["roles"] = ordered_json(std::vector<std::string>(framework.roles.begin(),
-                                                         framework.roles.end()));
+    out["roles"] =
+        ordered_json(std::vector<std::string>(framework.roles.begin(), framework.roles.end()));
     out["tasks"] = tasks;
     out["unreachable_tasks"] = ordered_json::array();
     ordered_json completed = ordered_json::array();

@@ -3,9 +3,10 @@
 // / .CreatePersistentVolumeFromMount and the apply step of
 // CreateOperationValidationTest.InsufficientDiskResource.
 
+#include "fakes/master/core/conversions.hpp"
+
 #include <gtest/gtest.h>
 
-#include "fakes/master/core/conversions.hpp"
 #include "test_resources.hpp"
 
 namespace svh::master {
@@ -176,8 +177,8 @@ TEST(ConversionsTest, ReserveAndUnreserve) {
   EXPECT_EQ(total, *back);
 
   // With `source`, the source is what is consumed.
-  Resource refined = withReservations(
-      resource("cpus", "2"), {dynamicReservation("eng", "ops"), dynamicReservation("eng/a", "ops")});
+  Resource refined = withReservations(resource("cpus", "2"), {dynamicReservation("eng", "ops"),
+                                                              dynamicReservation("eng/a", "ops")});
   Operation with_source;
   with_source.set_type(Operation::RESERVE);
   *with_source.mutable_reserve()->add_source() = resource("cpus", "2");

@@ -41,7 +41,9 @@ FrameworkInfo multiRoleFramework(std::initializer_list<const char*> roles,
   return framework;
 }
 
-std::string text(const Problem& problem) { return problem.value_or(""); }
+std::string text(const Problem& problem) {
+  return problem.value_or("");
+}
 
 // SV-CAP-2, SV-CAP-3: the capability matters only for frameworks.
 TEST(CreateOperationValidationTest, SharedVolumeBasedOnCapability) {
@@ -210,8 +212,8 @@ TEST(CreateOperationValidationTest, AgentHierarchicalRoleCapability) {
       "capability",
       text(validateCreate(createOf({volume}), Resources(), std::nullopt, {})));
 
-  Resource refined = withReservations(volume, {staticReservation("foo"),
-                                               dynamicReservation("foo/bar", "p")});
+  Resource refined =
+      withReservations(volume, {staticReservation("foo"), dynamicReservation("foo/bar", "p")});
   EXPECT_EQ(
       "Volume disk(reservations: [(STATIC,foo),(DYNAMIC,foo/bar,p)])[id1:path1]:128 with "
       "reservation refinement cannot be created on an agent without RESERVATION_REFINEMENT "
@@ -231,9 +233,10 @@ TEST(CreateOperationValidationTest, MultipleResourceProviders) {
 
   EXPECT_EQ("Invalid resources: Some resources have a resource provider and some do not",
             text(validateCreate(createOf({r1, r2}), Resources(), std::nullopt, {})));
-  EXPECT_EQ("Invalid resources: The resources have multiple resource providers: provider2, "
-            "provider1",
-            text(validateCreate(createOf({r2, r3}), Resources(), std::nullopt, {})));
+  EXPECT_EQ(
+      "Invalid resources: The resources have multiple resource providers: provider2, "
+      "provider1",
+      text(validateCreate(createOf({r2, r3}), Resources(), std::nullopt, {})));
   EXPECT_FALSE(validateCreate(createOf({r2}), Resources(), std::nullopt, {}));
 }
 
@@ -370,8 +373,8 @@ TEST(DestroyOperationValidationTest, StarReservation) {
 // PV-UNRESERVE-1, RES-1.
 TEST(UnreserveOperationValidationTest, NoPersistentVolumes) {
   clauses("PV-UNRESERVE-1 RES-1");
-  Resource reserved = withReservations(resource("cpus", "8"),
-                                       {dynamicReservation("role", "principal")});
+  Resource reserved =
+      withReservations(resource("cpus", "8"), {dynamicReservation("role", "principal")});
   Resource volume = resource("disk", "128", "role");
   *volume.mutable_disk() = diskInfo("id1", "path1");
 
@@ -381,9 +384,10 @@ TEST(UnreserveOperationValidationTest, NoPersistentVolumes) {
 
   // Mesos's scenario: a statically reserved volume.
   *unreserve.add_resources() = volume;
-  EXPECT_EQ("Resource disk(reservations: [(STATIC,role)])[id1:path1]:128 is not dynamically "
-            "reserved",
-            text(validateUnreserve(unreserve)));
+  EXPECT_EQ(
+      "Resource disk(reservations: [(STATIC,role)])[id1:path1]:128 is not dynamically "
+      "reserved",
+      text(validateUnreserve(unreserve)));
 
   // A dynamically reserved one: destroy first.
   Resource dynamic_volume = withReservations(volume, {dynamicReservation("role", "principal")});
@@ -401,7 +405,8 @@ TEST(ReserveOperationValidationTest, FrameworkAndOperatorRules) {
   clauses("RES-1 RES-2 RES-3 RES-4");
   AgentCapabilities agent;
   FrameworkInfo framework = multiRoleFramework({"role"});
-  Resource cpus = withReservations(resource("cpus", "8"), {dynamicReservation("role", "principal")});
+  Resource cpus =
+      withReservations(resource("cpus", "8"), {dynamicReservation("role", "principal")});
 
   Operation::Reserve reserve;
   *reserve.add_resources() = allocated(cpus, "role");

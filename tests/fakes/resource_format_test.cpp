@@ -1,10 +1,11 @@
 // Pre-/post-refinement and endpoint formats (PROTOCOL.md 3.3) and
 // validateAndUpgradeResources on offer operations.
 
-#include <gtest/gtest.h>
-#include <google/protobuf/util/message_differencer.h>
-
 #include "fakes/common/resource_format.hpp"
+
+#include <google/protobuf/util/message_differencer.h>
+#include <gtest/gtest.h>
+
 #include "fakes/common/resource_validation.hpp"
 #include "test_resources.hpp"
 
@@ -99,8 +100,8 @@ TEST(ResourceFormatTest, DowngradeUpgradeRoundTrip) {
 }
 
 TEST(ResourceFormatTest, DowngradeRefusesRefined) {
-  Resource refined = withReservations(
-      resource("cpus", "1"), {staticReservation("eng"), dynamicReservation("eng/a", "p")});
+  Resource refined = withReservations(resource("cpus", "1"),
+                                      {staticReservation("eng"), dynamicReservation("eng/a", "p")});
   Resource before = refined;
   EXPECT_FALSE(downgradeResource(&refined));
   EXPECT_TRUE(MessageDifferencer::Equals(before, refined));
@@ -131,8 +132,8 @@ TEST(ResourceFormatTest, EndpointFormat) {
   EXPECT_FALSE(fixed.has_reservation());
   EXPECT_EQ(1, fixed.reservations_size());
 
-  Resource refined = withReservations(
-      resource("cpus", "1"), {staticReservation("eng"), dynamicReservation("eng/a", "p")});
+  Resource refined = withReservations(resource("cpus", "1"),
+                                      {staticReservation("eng"), dynamicReservation("eng/a", "p")});
   toEndpointFormat(&refined);
   EXPECT_FALSE(refined.has_role());
   EXPECT_EQ(2, refined.reservations_size());
@@ -151,8 +152,7 @@ TEST(ResourceFormatTest, NestedResourcesOfMessages) {
   *task.mutable_executor()->add_resources() = preRefinement("eng", std::nullopt);
   ASSERT_FALSE(upgradeResources(&task));
   EXPECT_EQ(Resource::ReservationInfo::DYNAMIC, task.resources(0).reservations(0).type());
-  EXPECT_EQ(Resource::ReservationInfo::STATIC,
-            task.executor().resources(0).reservations(0).type());
+  EXPECT_EQ(Resource::ReservationInfo::STATIC, task.executor().resources(0).reservations(0).type());
 
   ASSERT_TRUE(downgradeResources(&task));
   EXPECT_EQ("eng", task.resources(0).role());
@@ -186,8 +186,7 @@ TEST(ResourceFormatTest, ValidateAndUpgradeOperation) {
   grow.set_type(Operation::GROW_VOLUME);
   error = validateAndUpgradeResources(&grow);
   ASSERT_TRUE(error);
-  EXPECT_EQ("A GROW_VOLUME operation must have the Offer.Operation.grow_volume field set",
-            *error);
+  EXPECT_EQ("A GROW_VOLUME operation must have the Offer.Operation.grow_volume field set", *error);
 
   Operation unknown;
   EXPECT_EQ("Unknown offer operation", validateAndUpgradeResources(&unknown).value_or(""));

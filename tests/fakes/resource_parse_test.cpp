@@ -1,9 +1,10 @@
 // The agent's --resources flag in Mesos syntax (Mesos ResourcesTest.Parsing*,
 // ParseError, ParsingFromJSON*), good and bad inputs.
 
+#include "fakes/common/resource_parse.hpp"
+
 #include <gtest/gtest.h>
 
-#include "fakes/common/resource_parse.hpp"
 #include "test_resources.hpp"
 
 namespace svh::fakes {
@@ -45,8 +46,9 @@ TEST(ResourceParseTest, RolesAndDefaultRole) {
   auto with_default = parseResourcesFlag("cpus:2.5;ports(role2):[0-100]", "role1");
   ASSERT_TRUE(with_default.ok());
   EXPECT_EQ(explicit_roles, *with_default);
-  EXPECT_EQ("cpus(reservations: [(STATIC,role1)]):2.5; ports(reservations: [(STATIC,role2)]):[0-100]",
-            with_default->str());
+  EXPECT_EQ(
+      "cpus(reservations: [(STATIC,role1)]):2.5; ports(reservations: [(STATIC,role2)]):[0-100]",
+      with_default->str());
   EXPECT_EQ(resources("cpus:1"), resources("cpus(*):1"));
 }
 
@@ -59,8 +61,7 @@ TEST(ResourceParseTest, SpacesRangesAndZeros) {
 }
 
 TEST(ResourceParseTest, BadTokensAreNamed) {
-  EXPECT_EQ("Bad value for resources, missing or extra ':' in cpus(role1)",
-            errorOf("cpus(role1)"));
+  EXPECT_EQ("Bad value for resources, missing or extra ':' in cpus(role1)", errorOf("cpus(role1)"));
   EXPECT_EQ("Bad value for resources, missing or extra ':' in disk(a:b):1", errorOf("disk(a:b):1"));
   EXPECT_EQ("Bad value for resources, mismatched parentheses in cpus)(role1:1",
             errorOf("cpus)(role1:1"));
@@ -69,9 +70,10 @@ TEST(ResourceParseTest, BadTokensAreNamed) {
   EXPECT_EQ("Failed to parse resource foo value {a error Mismatched brackets", errorOf("foo:{a"));
   EXPECT_EQ("Bad type for resource cpus value four type TEXT", errorOf("cpus:four"));
   EXPECT_EQ("Bad type for resource cpus value -1 type TEXT", errorOf("cpus:-1"));
-  EXPECT_EQ("Failed to parse resource ports value [1-x] error Expecting non-negative integers "
-            "in '1'",
-            errorOf("ports:[1-x]"));
+  EXPECT_EQ(
+      "Failed to parse resource ports value [1-x] error Expecting non-negative integers "
+      "in '1'",
+      errorOf("ports:[1-x]"));
   EXPECT_EQ("Failed to parse resource ports value [1-2-3] error Expecting one or more \"ranges\"",
             errorOf("ports:[1-2-3]"));
   EXPECT_EQ("Failed to parse resource foo value a{b} error Unexpected '{' found",
@@ -100,8 +102,8 @@ TEST(ResourceParseTest, JsonArray) {
       parsed->str());
 
   // The default role applies to JSON resources that name none.
-  auto defaulted = parseResourcesFlag(R"([{"name":"cpus","type":"SCALAR","scalar":{"value":1}}])",
-                                      "eng");
+  auto defaulted =
+      parseResourcesFlag(R"([{"name":"cpus","type":"SCALAR","scalar":{"value":1}}])", "eng");
   ASSERT_TRUE(defaulted.ok());
   EXPECT_EQ("cpus(reservations: [(STATIC,eng)]):1", defaulted->str());
 }
@@ -118,9 +120,10 @@ TEST(ResourceParseTest, JsonErrors) {
       "reservation with DYNAMIC type in the resources JSON",
       errorOf(R"([{"name":"cpus","type":"SCALAR","scalar":{"value":1},"role":"eng",
                    "reservation":{"principal":"ops"}}])"));
-  EXPECT_EQ("Revocable resources cannot be specified at the command line; do not include a "
-            "'revocable' key in the resources JSON",
-            errorOf(R"([{"name":"cpus","type":"SCALAR","scalar":{"value":1},"revocable":{}}])"));
+  EXPECT_EQ(
+      "Revocable resources cannot be specified at the command line; do not include a "
+      "'revocable' key in the resources JSON",
+      errorOf(R"([{"name":"cpus","type":"SCALAR","scalar":{"value":1},"revocable":{}}])"));
   EXPECT_EQ("Persistent volumes cannot be specified at the command line",
             errorOf(R"([{"name":"disk","type":"SCALAR","scalar":{"value":1},"role":"eng",
                          "disk":{"persistence":{"id":"v"},

@@ -2,9 +2,10 @@
 // Mesos's ResourceValidationTest.UnshareableResource / .SharedPersistentVolume
 // (SV-MODEL-2) and the reservation-format checks (RES-2, PROTOCOL.md 3.3).
 
+#include "fakes/common/resource_validation.hpp"
+
 #include <gtest/gtest.h>
 
-#include "fakes/common/resource_validation.hpp"
 #include "test_resources.hpp"
 
 namespace svh::fakes {
@@ -103,9 +104,8 @@ TEST(ResourceValidationTest, ReservationFormats) {
   old_dynamic.mutable_reservation()->set_principal("ops");
   EXPECT_EQ("", errorOf(old_dynamic));
   old_dynamic.mutable_reservation()->set_role("eng");
-  EXPECT_EQ(
-      "'Resource.ReservationInfo.role' must not be set for the 'Resource.reservation' field",
-      errorOf(old_dynamic));
+  EXPECT_EQ("'Resource.ReservationInfo.role' must not be set for the 'Resource.reservation' field",
+            errorOf(old_dynamic));
 
   Resource bad_role = resource("disk", "10");
   bad_role.set_role("-eng");
@@ -116,8 +116,8 @@ TEST(ResourceValidationTest, ReservationFormats) {
   EXPECT_EQ("Invalid reservation: 'Resource.ReservationInfo.type' field must be set.",
             errorOf(untyped));
 
-  Resource refined = withReservations(
-      resource("cpus", "1"), {staticReservation("eng"), dynamicReservation("ops", "p")});
+  Resource refined = withReservations(resource("cpus", "1"),
+                                      {staticReservation("eng"), dynamicReservation("ops", "p")});
   EXPECT_EQ("Invalid refined reservation: role 'ops' is not a refinement of 'eng'",
             errorOf(refined));
   refined = withReservations(resource("cpus", "1"),

@@ -3,9 +3,10 @@
 // (src/tests/resources_tests.cpp), redone on fakes::Resources, plus the
 // SPEC.md SV-MODEL and SV-ARITH clauses they stand for.
 
+#include "fakes/common/resources.hpp"
+
 #include <gtest/gtest.h>
 
-#include "fakes/common/resources.hpp"
 #include "test_resources.hpp"
 
 namespace svh::fakes {
@@ -227,8 +228,8 @@ TEST(ResourcesTest, ContainsResourceQuantities) {
 TEST(ResourcesTest, SharedVolumeCountsOnceInScalarTotals) {
   clauses("SV-ARITH-6");
   Resource volume = diskResource("100", "role1", "1", "path", std::nullopt, /*shared=*/true);
-  Resources total = Resources(volume) + volume + diskResource("100", "role1", std::nullopt,
-                                                              std::nullopt);
+  Resources total =
+      Resources(volume) + volume + diskResource("100", "role1", std::nullopt, std::nullopt);
   EXPECT_EQ(200, total.scalar("disk"));
   EXPECT_EQ(200, *total.disk());
 }
@@ -341,13 +342,13 @@ TEST(ResourcesTest, PrintingScalarsRangesSetsAndReservations) {
   EXPECT_EQ("cpus:1.5; ports:[31000-32000]; foo:{a, b}", mixed.str());
   EXPECT_EQ("{}", Resources().str());
 
-  Resource reserved = withReservations(resource("mem", "0.1234"),
-                                       {dynamicReservation("eng", "ops")});
+  Resource reserved =
+      withReservations(resource("mem", "0.1234"), {dynamicReservation("eng", "ops")});
   reserved.mutable_allocation_info()->set_role("eng");
   EXPECT_EQ("mem(allocated: eng)(reservations: [(DYNAMIC,eng,ops)]):0.123", toString(reserved));
 
-  Resource mount_volume = persistentVolume(10, "r", "v1", "data", std::nullopt,
-                                           mountSource("/mnt/a"));
+  Resource mount_volume =
+      persistentVolume(10, "r", "v1", "data", std::nullopt, mountSource("/mnt/a"));
   EXPECT_EQ("disk(reservations: [(STATIC,r)])[MOUNT:/mnt/a,v1:data]:10", toString(mount_volume));
 }
 

@@ -22,7 +22,9 @@ FrameworkInfo framework(std::initializer_list<const char*> roles, bool multi_rol
   return info;
 }
 
-std::string text(const Problem& problem) { return problem.value_or(""); }
+std::string text(const Problem& problem) {
+  return problem.value_or("");
+}
 
 TEST(FrameworkInfoValidationTest, ValidateRoles) {
   EXPECT_FALSE(validateFrameworkInfo(framework({"a", "b/c"})));
@@ -33,9 +35,8 @@ TEST(FrameworkInfoValidationTest, ValidateRoles) {
             text(validateFrameworkInfo(both)));
 
   FrameworkInfo roles_without_capability = framework({"a"}, /*multi_role=*/false);
-  EXPECT_EQ(
-      "'FrameworkInfo.roles' must not be set when the framework is not MULTI_ROLE capable",
-      text(validateFrameworkInfo(roles_without_capability)));
+  EXPECT_EQ("'FrameworkInfo.roles' must not be set when the framework is not MULTI_ROLE capable",
+            text(validateFrameworkInfo(roles_without_capability)));
 
   EXPECT_EQ("'FrameworkInfo.roles' contains duplicate items: { a }",
             text(validateFrameworkInfo(framework({"a", "b", "a"}))));
@@ -66,7 +67,9 @@ TEST(FrameworkInfoValidationTest, IdOfferFiltersAndFailoverTimeout) {
   filters.mutable_min_allocatable_resources()->add_quantities();
   EXPECT_EQ("Resource quantities must contain at least one quantity",
             text(validateFrameworkInfo(filtered)));
-  (*filters.mutable_min_allocatable_resources()->mutable_quantities(0)->mutable_quantities())["cpus"]
+  (*filters.mutable_min_allocatable_resources()
+        ->mutable_quantities(0)
+        ->mutable_quantities())["cpus"]
       .set_value(-1);
   EXPECT_EQ("Invalid resource quantity for 'cpus': Negative values not supported",
             text(validateFrameworkInfo(filtered)));
@@ -131,9 +134,8 @@ TEST(SchedulerCallValidationTest, SubscribeAndFrameworkId) {
   EXPECT_FALSE(validateSchedulerCall(subscribe));
 
   subscribe.mutable_subscribe()->mutable_framework_info()->set_principal("alice");
-  EXPECT_EQ(
-      "Authenticated principal 'bob' does not match principal 'alice' set in `FrameworkInfo`",
-      text(validateSchedulerCall(subscribe, "bob")));
+  EXPECT_EQ("Authenticated principal 'bob' does not match principal 'alice' set in `FrameworkInfo`",
+            text(validateSchedulerCall(subscribe, "bob")));
   EXPECT_FALSE(validateSchedulerCall(subscribe, "alice"));
 
   Call not_initialized;
@@ -148,7 +150,8 @@ TEST(SchedulerCallValidationTest, SubscribeAndFrameworkId) {
 }
 
 TEST(SchedulerCallValidationTest, SubMessages) {
-  EXPECT_EQ("Expecting 'accept' to be present", text(validateSchedulerCall(withType(Call::ACCEPT))));
+  EXPECT_EQ("Expecting 'accept' to be present",
+            text(validateSchedulerCall(withType(Call::ACCEPT))));
   EXPECT_EQ("Expecting 'decline' to be present",
             text(validateSchedulerCall(withType(Call::DECLINE))));
   EXPECT_EQ("Expecting 'kill' to be present", text(validateSchedulerCall(withType(Call::KILL))));
@@ -201,11 +204,8 @@ TEST(SchedulerCallValidationTest, AcknowledgeUuid) {
 
 TEST(OfferValidationTest, AcceptedOffers) {
   std::map<std::string, OfferFacts> offers = {
-      {"o1", {"fw-1", "a1", "r1"}},
-      {"o2", {"fw-1", "a1", "r1"}},
-      {"o3", {"fw-2", "a1", "r1"}},
-      {"o4", {"fw-1", "a1", "r2"}},
-      {"o5", {"fw-1", "a2", "r1"}},
+      {"o1", {"fw-1", "a1", "r1"}}, {"o2", {"fw-1", "a1", "r1"}}, {"o3", {"fw-2", "a1", "r1"}},
+      {"o4", {"fw-1", "a1", "r2"}}, {"o5", {"fw-1", "a2", "r1"}},
   };
   auto lookup = [&](const std::string& id) -> std::optional<OfferFacts> {
     auto found = offers.find(id);

@@ -133,8 +133,8 @@ TEST_F(TaskValidation, ExecutorWithSharedResources) {
   TaskInfo t = task("t1", {resource("cpus", "1")});
   t.clear_command();
   *t.mutable_executor() = executor("e1", {resource("cpus", "0.1"), sharedVolume()});
-  Resources offered = Resources(allocated(resource("cpus", "2"), "role1")) +
-                      allocated(sharedVolume(), "role1");
+  Resources offered =
+      Resources(allocated(resource("cpus", "2"), "role1")) + allocated(sharedVolume(), "role1");
   EXPECT_EQ(
       "Executor resources cpus(allocated: role1):0.1; disk(allocated: role1)(reservations: "
       "[(STATIC,role1)])[v1:data]<SHARED>:64<1> should not contain any shared resources",
@@ -157,9 +157,8 @@ TEST_F(TaskValidation, TaskFields) {
 
   TaskInfo both = task("t3", {resource("cpus", "1")});
   *both.mutable_executor() = executor("e1", {resource("cpus", "0.1")});
-  EXPECT_EQ(
-      "Task should have at least one (but not both) of CommandInfo or ExecutorInfo present",
-      check(both, offered));
+  EXPECT_EQ("Task should have at least one (but not both) of CommandInfo or ExecutorInfo present",
+            check(both, offered));
 
   TaskInfo unallocated = task("t4", {});
   *unallocated.add_resources() = resource("cpus", "1");
@@ -216,8 +215,8 @@ TEST_F(TaskValidation, ExecutorRules) {
 class TaskGroupValidation : public TaskValidation {
  protected:
   ExecutorInfo groupExecutor() {
-    ExecutorInfo e = executor("default", {resource("cpus", "0.1"), resource("mem", "32"),
-                                          resource("disk", "32")});
+    ExecutorInfo e = executor(
+        "default", {resource("cpus", "0.1"), resource("mem", "32"), resource("disk", "32")});
     e.clear_command();
     e.set_type(ExecutorInfo::DEFAULT);
     return e;

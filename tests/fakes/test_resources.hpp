@@ -3,12 +3,12 @@
 // createDiskResource, createPersistentVolume, ...), so our versions of those
 // scenarios read like the originals.
 
+#include <gtest/gtest.h>
+
 #include <initializer_list>
 #include <optional>
 #include <sstream>
 #include <string>
-
-#include <gtest/gtest.h>
 
 #include "fakes/common/resource_parse.hpp"
 #include "fakes/common/resources.hpp"
@@ -19,7 +19,9 @@ using mesos::v1::Volume;
 using Source = Resource::DiskInfo::Source;
 
 // Records the SPEC.md clause ids a test checks (shown in JUnit XML).
-inline void clauses(const std::string& ids) { ::testing::Test::RecordProperty("clauses", ids); }
+inline void clauses(const std::string& ids) {
+  ::testing::Test::RecordProperty("clauses", ids);
+}
 
 // Mesos Resources::parse(name, value, role).
 inline Resource resource(const std::string& name, const std::string& value,

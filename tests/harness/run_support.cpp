@@ -47,8 +47,11 @@ Outcome run(const std::filesystem::path& program, const std::vector<std::string>
   bp::child child(program.string(), bp::args(args), bp::std_out > out.string(),
                   bp::std_err > err.string(), bp::std_in < bp::null);
   Outcome outcome;
-  if (!child.wait_for(timeout)) {
-    child.terminate();
+  // Polled: Boost 1.74's wait_for can sleep through its whole timeout when
+  // SIGCHLD is not delivered the way it expects (seen under ctest).
+  std::error_code ec;
+  if (!eventually([&] { return !child.running(ec); }, timeout)) {
+    child.terminate(ec);
     outcome.exit_code = -1;
   } else {
     outcome.exit_code = child.exit_code();
@@ -82,7 +85,8 @@ bool Running::awaitOutput(const std::string& text, std::chrono::milliseconds tim
 }
 
 std::optional<int> Running::awaitExit(std::chrono::milliseconds timeout) {
-  if (!child_.wait_for(timeout)) return std::nullopt;
+  std::error_code ec;
+  if (!eventually([&] { return !child_.running(ec); }, timeout)) return std::nullopt;
   int native = child_.native_exit_code();
   return WIFSIGNALED(native) ? 128 + WTERMSIG(native) : WEXITSTATUS(native);
 }

@@ -46,7 +46,8 @@ struct ResourceConversion {
 // Errors: "Unknown operation" (UNKNOWN), "Operation not supported" (LAUNCH,
 // LAUNCH_GROUP, CREATE_DISK, DESTROY_DISK), "Operation not supported for
 // resource provider" (GROW/SHRINK of a resource provider's volume).
-Result<std::vector<ResourceConversion>> conversionsFor(const mesos::v1::Offer::Operation& operation);
+Result<std::vector<ResourceConversion>> conversionsFor(
+    const mesos::v1::Offer::Operation& operation);
 
 // `resources` minus `consumed` plus `converted`, if `resources` contains
 // `consumed` (copies of shared resources count, SV-ARITH-5). Otherwise the

@@ -1,12 +1,12 @@
 #include "fakes/master/core/validation.hpp"
 
+#include <google/protobuf/util/message_differencer.h>
+
 #include <algorithm>
 #include <cmath>
 #include <cstdint>
 #include <limits>
 #include <sstream>
-
-#include <google/protobuf/util/message_differencer.h>
 
 #include "fakes/common/resource_validation.hpp"
 #include "harness/wire/json_codec.hpp"
@@ -76,15 +76,25 @@ std::string formatJson(const ResourceList& resources) {
   return wire::dumpMesosJson(array);
 }
 
-long long toFixed(double value) { return std::llround(value * 1000.0); }
+long long toFixed(double value) {
+  return std::llround(value * 1000.0);
+}
 
-bool nonNegative(std::int64_t nanoseconds) { return nanoseconds >= 0; }
+bool nonNegative(std::int64_t nanoseconds) {
+  return nanoseconds >= 0;
+}
 
-std::string reservationRoleOf(const Resource& resource) { return fakes::reservationRole(resource); }
+std::string reservationRoleOf(const Resource& resource) {
+  return fakes::reservationRole(resource);
+}
 
-bool hasRefinedReservations(const Resource& resource) { return resource.reservations_size() > 1; }
+bool hasRefinedReservations(const Resource& resource) {
+  return resource.reservations_size() > 1;
+}
 
-Resources unallocated(const Resources& resources) { return resources.unallocate(); }
+Resources unallocated(const Resources& resources) {
+  return resources.unallocate();
+}
 
 // Mesos ResourceQuantities::fromResources: per name, scalar sum, set size or
 // number of range elements; each distinct shared resource once.
@@ -326,12 +336,18 @@ Problem validateCheckInfo(const mesos::v1::CheckInfo& check) {
 
 Problem validateInputScalarValue(double value) {
   switch (std::fpclassify(value)) {
-    case FP_INFINITE: return "Infinite values not supported";
-    case FP_NAN: return "NaN not supported";
-    case FP_SUBNORMAL: return "Subnormal values not supported";
-    case FP_ZERO: return std::nullopt;
-    case FP_NORMAL: return value < 0 ? Problem("Negative values not supported") : std::nullopt;
-    default: return "Unknown error";
+    case FP_INFINITE:
+      return "Infinite values not supported";
+    case FP_NAN:
+      return "NaN not supported";
+    case FP_SUBNORMAL:
+      return "Subnormal values not supported";
+    case FP_ZERO:
+      return std::nullopt;
+    case FP_NORMAL:
+      return value < 0 ? Problem("Negative values not supported") : std::nullopt;
+    default:
+      return "Unknown error";
   }
 }
 
@@ -434,8 +450,7 @@ bool sameExecutor(const ExecutorInfo& left, const ExecutorInfo& right) {
     return MessageDifferencer::Equals(a, b);
   };
   return left.has_type() == right.has_type() && (!left.has_type() || left.type() == right.type()) &&
-         left.executor_id().value() == right.executor_id().value() &&
-         left.data() == right.data() &&
+         left.executor_id().value() == right.executor_id().value() && left.data() == right.data() &&
          Resources(left.resources()) == Resources(right.resources()) &&
          same(left.command(), right.command()) &&
          left.framework_id().value() == right.framework_id().value() &&
@@ -561,8 +576,7 @@ Problem validateTaskFields(const TaskInfo& task, const TaskContext& context) {
       !nonNegative(task.kill_policy().grace_period().nanoseconds())) {
     return "Task's 'kill_policy.grace_period' must be non-negative";
   }
-  if (task.has_max_completion_time() &&
-      !nonNegative(task.max_completion_time().nanoseconds())) {
+  if (task.has_max_completion_time() && !nonNegative(task.max_completion_time().nanoseconds())) {
     return "Task's `max_completion_time` must be non-negative";
   }
   if (task.has_check()) {
@@ -598,9 +612,8 @@ Problem validateTaskAndExecutorResources(const TaskInfo& task) {
   }
   if (task.has_executor() &&
       overlapping({Resources(task.resources()), Resources(task.executor().resources())})) {
-    return "There are overlapping resources in the task resources " +
-           formatJson(task.resources()) + " and executor resources " +
-           formatJson(task.executor().resources());
+    return "There are overlapping resources in the task resources " + formatJson(task.resources()) +
+           " and executor resources " + formatJson(task.executor().resources());
   }
   if (auto error = validateUniquePersistenceIds(total)) {
     return "Task and its executor use duplicate persistence ID: " + *error;
@@ -723,8 +736,8 @@ Problem validateGroupExecutor(const mesos::v1::TaskGroupInfo& group, const Execu
   auto cpus = executor_resources.cpus();
   if (!cpus || *cpus < kMinCpus) {
     return "Executor '" + executor_id + "' uses less CPUs (" +
-           (cpus ? formatDouble(*cpus) : std::string("None")) +
-           ") than the minimum required (" + formatDouble(kMinCpus) + ")";
+           (cpus ? formatDouble(*cpus) : std::string("None")) + ") than the minimum required (" +
+           formatDouble(kMinCpus) + ")";
   }
   auto mem = megabytesOf(executor_resources.mem());
   if (!mem || *mem < kMinMemBytes) {
@@ -741,8 +754,7 @@ Problem validateGroupExecutor(const mesos::v1::TaskGroupInfo& group, const Execu
   if (!executorKnown(context, executor)) total += executor_resources;
   if (!available.contains(total)) {
     return "Total resources " + total.str() +
-           " required by task group and its executor are more than available " +
-           available.str();
+           " required by task group and its executor are more than available " + available.str();
   }
 
   if (executor.has_command()) {
@@ -800,15 +812,32 @@ AgentCapabilities agentCapabilities(const std::vector<int>& types) {
   AgentCapabilities capabilities;
   for (int type : types) {
     switch (type) {
-      case 1: capabilities.multi_role = true; break;
-      case 2: capabilities.hierarchical_role = true; break;
-      case 3: capabilities.reservation_refinement = true; break;
-      case 4: capabilities.resource_provider = true; break;
-      case 5: capabilities.resize_volume = true; break;
-      case 6: capabilities.agent_operation_feedback = true; break;
-      case 7: capabilities.agent_draining = true; break;
-      case 8: capabilities.task_resource_limits = true; break;
-      default: break;
+      case 1:
+        capabilities.multi_role = true;
+        break;
+      case 2:
+        capabilities.hierarchical_role = true;
+        break;
+      case 3:
+        capabilities.reservation_refinement = true;
+        break;
+      case 4:
+        capabilities.resource_provider = true;
+        break;
+      case 5:
+        capabilities.resize_volume = true;
+        break;
+      case 6:
+        capabilities.agent_operation_feedback = true;
+        break;
+      case 7:
+        capabilities.agent_draining = true;
+        break;
+      case 8:
+        capabilities.task_resource_limits = true;
+        break;
+      default:
+        break;
     }
   }
   return capabilities;
@@ -981,13 +1010,13 @@ Problem validateReserve(const Operation::Reserve& reserve, const Principal& prin
                "', but the resource was allocated to role '" + allocated + "'";
       }
       if (roles->count(allocated) == 0) {
-        return "A reserve operation was attempted for a resource allocated to role '" +
-               allocated + "', but the framework only has roles '" + formatSet(*roles) + "'";
+        return "A reserve operation was attempted for a resource allocated to role '" + allocated +
+               "', but the framework only has roles '" + formatSet(*roles) + "'";
       }
       if (roles->count(role) == 0) {
         return "A reserve operation was attempted for a resource with role '" + role +
-               "', but the framework can only reserve resources with roles '" +
-               formatSet(*roles) + "'";
+               "', but the framework can only reserve resources with roles '" + formatSet(*roles) +
+               "'";
       }
     } else if (resource.has_allocation_info()) {
       return "A reserve operation was attempted with an allocated resource, but the operator "
@@ -1181,8 +1210,7 @@ Problem validateExecutorInfo(const ExecutorInfo& executor) {
   return std::nullopt;
 }
 
-Problem validateTask(const TaskInfo& task, const TaskContext& context,
-                     const Resources& available) {
+Problem validateTask(const TaskInfo& task, const TaskContext& context, const Resources& available) {
   if (auto error = validateTaskFields(task, context)) return error;
   return validateTaskExecutor(task, context, available);
 }
@@ -1305,14 +1333,18 @@ Problem validateSchedulerCall(const Call& call, const Principal& principal) {
     case Call::REVIVE:
     case Call::SUPPRESS:
       return std::nullopt;
-    case Call::ACCEPT: return expect(call.has_accept(), "accept");
-    case Call::DECLINE: return expect(call.has_decline(), "decline");
+    case Call::ACCEPT:
+      return expect(call.has_accept(), "accept");
+    case Call::DECLINE:
+      return expect(call.has_decline(), "decline");
     case Call::ACCEPT_INVERSE_OFFERS:
       return expect(call.has_accept_inverse_offers(), "accept_inverse_offers");
     case Call::DECLINE_INVERSE_OFFERS:
       return expect(call.has_decline_inverse_offers(), "decline_inverse_offers");
-    case Call::KILL: return expect(call.has_kill(), "kill");
-    case Call::SHUTDOWN: return expect(call.has_shutdown(), "shutdown");
+    case Call::KILL:
+      return expect(call.has_kill(), "kill");
+    case Call::SHUTDOWN:
+      return expect(call.has_shutdown(), "shutdown");
     case Call::ACKNOWLEDGE:
       if (!call.has_acknowledge()) return "Expecting 'acknowledge' to be present";
       if (!wire::isMesosAcceptedUuid(call.acknowledge().uuid())) return "Not a valid UUID";
@@ -1326,11 +1358,14 @@ Problem validateSchedulerCall(const Call& call, const Principal& principal) {
       if (!acknowledge.has_agent_id()) return "Expecting 'agent_id' to be present";
       return std::nullopt;
     }
-    case Call::RECONCILE: return expect(call.has_reconcile(), "reconcile");
+    case Call::RECONCILE:
+      return expect(call.has_reconcile(), "reconcile");
     case Call::RECONCILE_OPERATIONS:
       return expect(call.has_reconcile_operations(), "reconcile_operations");
-    case Call::MESSAGE: return expect(call.has_message(), "message");
-    case Call::REQUEST: return expect(call.has_request(), "request");
+    case Call::MESSAGE:
+      return expect(call.has_message(), "message");
+    case Call::REQUEST:
+      return expect(call.has_request(), "request");
     case Call::UPDATE_FRAMEWORK:
       if (!call.has_update_framework()) return "Expecting 'update_framework' to be present";
       if (call.framework_id().value() != call.update_framework().framework_info().id().value()) {
@@ -1342,10 +1377,9 @@ Problem validateSchedulerCall(const Call& call, const Principal& principal) {
   }
 }
 
-Problem validateOffers(
-    const google::protobuf::RepeatedPtrField<mesos::v1::OfferID>& offer_ids,
-    const std::string& framework_id,
-    const std::function<std::optional<OfferFacts>(const std::string&)>& lookup) {
+Problem validateOffers(const google::protobuf::RepeatedPtrField<mesos::v1::OfferID>& offer_ids,
+                       const std::string& framework_id,
+                       const std::function<std::optional<OfferFacts>(const std::string&)>& lookup) {
   std::set<std::string> seen;
   for (const auto& id : offer_ids) {
     if (!seen.insert(id.value()).second) {
@@ -1360,22 +1394,22 @@ Problem validateOffers(
   }
   for (const auto& [id, facts] : offers) {
     if (facts.framework_id != framework_id) {
-      return "Offer " + id + " has invalid framework " + facts.framework_id +
-             " while framework " + framework_id + " is expected";
+      return "Offer " + id + " has invalid framework " + facts.framework_id + " while framework " +
+             framework_id + " is expected";
     }
   }
   for (const auto& [id, facts] : offers) {
     const std::string& first = offers.front().second.role;
     if (facts.role != first) {
-      return "Aggregated offers must be allocated to the same role. Offer " + id +
-             " uses role '" + facts.role + " but another is using role '" + first;
+      return "Aggregated offers must be allocated to the same role. Offer " + id + " uses role '" +
+             facts.role + " but another is using role '" + first;
     }
   }
   for (const auto& [id, facts] : offers) {
     const std::string& first = offers.front().second.agent_id;
     if (facts.agent_id != first) {
-      return "Aggregated offers must belong to one single agent. Offer " + id +
-             " uses agent " + facts.agent_id + " and agent " + first;
+      return "Aggregated offers must belong to one single agent. Offer " + id + " uses agent " +
+             facts.agent_id + " and agent " + first;
     }
   }
   return std::nullopt;

@@ -15,14 +15,14 @@
 // fakes::validateAndUpgradeResources() and get the offer's allocation info,
 // as the Mesos master does before validating.
 
+#include <google/protobuf/repeated_field.h>
+
 #include <functional>
 #include <map>
 #include <optional>
 #include <set>
 #include <string>
 #include <vector>
-
-#include <google/protobuf/repeated_field.h>
 
 #include "fakes/common/resources.hpp"
 #include "harness/util/result.hpp"
@@ -59,8 +59,7 @@ AgentCapabilities agentCapabilities(const std::vector<int>& types);
 // FrameworkInfo helpers (Mesos protobuf::frameworkHasCapability and
 // protobuf::framework::getRoles): MULTI_ROLE frameworks use `roles`,
 // others their single `role` (default "*").
-bool hasCapability(const FrameworkInfo& framework,
-                   mesos::v1::FrameworkInfo::Capability::Type type);
+bool hasCapability(const FrameworkInfo& framework, mesos::v1::FrameworkInfo::Capability::Type type);
 std::set<std::string> frameworkRoles(const FrameworkInfo& framework);
 
 // ---------------------------------------------------------------------------
