@@ -39,8 +39,8 @@ int openDirBeneath(int base, const std::filesystem::path& rel) {
 
 }  // namespace
 
-View::View(uint64_t serial, const ViewSpec& spec, std::shared_ptr<Volume> volume,
-           UniqueFd dir_fd, ino_t dir_ino)
+View::View(uint64_t serial, const ViewSpec& spec, std::shared_ptr<Volume> volume, UniqueFd dir_fd,
+           ino_t dir_ino)
     : serial(serial),
       id(spec.view_id),
       mode(spec.mode),
@@ -85,13 +85,14 @@ std::filesystem::path DiskFs::addView(const ViewSpec& spec) {
   const int opened = openDirBeneath(backing_fd_.get(), rel);
   if (opened < 0) {
     const int err = -opened;
-    std::string why = err == ENOENT                      ? "does not exist"
-                      : (err == ENOTDIR || err == ELOOP) ? "is not a directory (symlinks are not followed)"
-                                                         : std::strerror(err);
+    std::string why = err == ENOENT ? "does not exist"
+                      : (err == ENOTDIR || err == ELOOP)
+                          ? "is not a directory (symlinks are not followed)"
+                          : std::strerror(err);
     throw DiskError("volume dir " + dir.string() + " of view '" + spec.view_id + "' " + why);
   }
   UniqueFd fd(opened);
-  struct stat st{};
+  struct stat st {};
   if (::fstat(fd.get(), &st) != 0) {
     throw DiskError("cannot stat volume dir " + dir.string() + ": " + std::strerror(errno));
   }
@@ -102,16 +103,16 @@ std::filesystem::path DiskFs::addView(const ViewSpec& spec) {
     std::lock_guard lock(mu_);
     if (auto it = views_.find(spec.view_id); it != views_.end()) {
       throw DiskError("view '" + spec.view_id + "' already exists (task '" + it->second->task_id +
-                   "', volume '" + it->second->volume_id + "'); remove it first");
+                      "', volume '" + it->second->volume_id + "'); remove it first");
     }
     if (auto it = volumes_.find(key); it != volumes_.end()) volume = it->second.lock();
   }
   if (volume && spec.quota_bytes && volume->quota() != spec.quota_bytes) {
     throw DiskError("view '" + spec.view_id + "' asks for a quota of " +
-                 std::to_string(*spec.quota_bytes) + " bytes on " + canon.string() +
-                 ", which other views use with " +
-                 (volume->quota() ? std::to_string(*volume->quota()) + " bytes" : "no quota") +
-                 "; all views of a volume must agree");
+                    std::to_string(*spec.quota_bytes) + " bytes on " + canon.string() +
+                    ", which other views use with " +
+                    (volume->quota() ? std::to_string(*volume->quota()) + " bytes" : "no quota") +
+                    "; all views of a volume must agree");
   }
   if (!volume) {
     uint64_t usage = 0;
@@ -119,7 +120,7 @@ std::filesystem::path DiskFs::addView(const ViewSpec& spec) {
       const int64_t measured = measureUsage(fd.get());
       if (measured < 0) {
         throw DiskError("cannot measure the usage of volume dir " + canon.string() + ": " +
-                     std::strerror(static_cast<int>(-measured)));
+                        std::strerror(static_cast<int>(-measured)));
       }
       usage = static_cast<uint64_t>(measured);
     }
@@ -171,7 +172,7 @@ std::vector<DiskFs::Listing> DiskFs::listViews() const {
 }
 
 int DiskFs::entry(const std::shared_ptr<View>& view, UniqueFd fd, fuse_entry_param* e) {
-  struct stat st{};
+  struct stat st {};
   if (::fstatat(fd.get(), "", &st, AT_EMPTY_PATH | AT_SYMLINK_NOFOLLOW) != 0) return errno;
   {
     std::lock_guard lock(mu_);

@@ -85,7 +85,7 @@ class DiskFs {
   void removeView(const std::string& view_id);
 
   // FUSE side. All return errno values, never throw.
-  std::shared_ptr<Inode> inode(fuse_ino_t ino) const;  // null: unknown id
+  std::shared_ptr<Inode> inode(fuse_ino_t ino) const;          // null: unknown id
   std::shared_ptr<View> view(std::string_view view_id) const;  // null: none
   struct Listing {
     std::string name;
@@ -124,7 +124,7 @@ class DiskFs {
   const DiskOptions options_;
   const std::filesystem::path backing_;
   const UniqueFd backing_fd_;  // O_PATH
-  struct timespec start_{};
+  struct timespec start_ {};
   Trace trace_;
 
   // The disk lock; see the header comment.

@@ -36,7 +36,9 @@ int writeAbort(const std::filesystem::path& fusectl, uint32_t id, std::string* d
 
 }  // namespace
 
-uint32_t fuseConnectionId(unsigned major, unsigned minor) { return (major << 20) | minor; }
+uint32_t fuseConnectionId(unsigned major, unsigned minor) {
+  return (major << 20) | minor;
+}
 
 int abortFuseConnection(uint32_t id, std::string* detail) {
   for (const auto& m : readMountInfo()) {

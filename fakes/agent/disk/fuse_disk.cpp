@@ -32,7 +32,9 @@ namespace {
 
 constexpr std::chrono::seconds kHandshakeTimeout{10};
 
-void warn(const std::string& line) { std::fprintf(stderr, "disk %s\n", line.c_str()); }
+void warn(const std::string& line) {
+  std::fprintf(stderr, "disk %s\n", line.c_str());
+}
 
 // libfuse reports through one process-wide log function. Messages go to
 // stderr, except on a thread that is collecting them for an error message.
@@ -85,7 +87,13 @@ bool inside(const std::filesystem::path& path, const std::filesystem::path& dir)
 // thread is detached and cleans up by itself once the handler returns.
 struct Loop {
   Loop(std::shared_ptr<DiskFs> fs, fuse_session* se) : fs(std::move(fs)), se(se) {}
-  ~Loop() { fuse_session_destroy(se); }  // before fs: fs is the session's userdata
+  ~Loop() {  // runs before fs is destroyed: fs is the session's userdata
+    // With the connection gone this only closes the fd and frees libfuse's
+    // copy of the mountpoint; with it alive it would umount by path, which
+    // could hit a newer mount at the same place, so it is skipped.
+    if (fuseConnectionEnded(fuse_session_fd(se))) fuse_session_unmount(se);
+    fuse_session_destroy(se);
+  }
 
   const std::shared_ptr<DiskFs> fs;
   fuse_session* const se;
@@ -123,7 +131,9 @@ struct FuseDisk::Impl {
   void unmount();
 };
 
-std::string_view toString(Mode mode) { return mode == Mode::RO ? "RO" : "RW"; }
+std::string_view toString(Mode mode) {
+  return mode == Mode::RO ? "RO" : "RW";
+}
 
 bool fuseAvailable(std::string* why) {
   auto fail = [why](std::string reason) {
@@ -131,15 +141,18 @@ bool fuseAvailable(std::string* why) {
     return false;
   };
   if (::geteuid() != 0) {
-    return fail("the FUSE disk needs root (it mounts with allow_other and unmounts after a "
-                "crash); this process runs as uid " + std::to_string(::geteuid()));
+    return fail(
+        "the FUSE disk needs root (it mounts with allow_other and unmounts after a "
+        "crash); this process runs as uid " +
+        std::to_string(::geteuid()));
   }
   std::ifstream filesystems("/proc/filesystems");
   std::stringstream text;
   text << filesystems.rdbuf();
   if (text.str().find("\tfuse\n") == std::string::npos) {
-    return fail("the kernel has no FUSE filesystem (no 'fuse' in /proc/filesystems): "
-                "run modprobe fuse");
+    return fail(
+        "the kernel has no FUSE filesystem (no 'fuse' in /proc/filesystems): "
+        "run modprobe fuse");
   }
   const int fd = ::open("/dev/fuse", O_RDWR | O_CLOEXEC);
   if (fd < 0) {
@@ -160,7 +173,9 @@ FuseDisk::~FuseDisk() {
   }
 }
 
-const std::filesystem::path& FuseDisk::mountpoint() const { return impl_->mountpoint; }
+const std::filesystem::path& FuseDisk::mountpoint() const {
+  return impl_->mountpoint;
+}
 
 std::unique_ptr<FuseDisk> FuseDisk::mount(const DiskOptions& given) {
   std::string why;
@@ -169,8 +184,9 @@ std::unique_ptr<FuseDisk> FuseDisk::mount(const DiskOptions& given) {
   std::error_code ec;
 
   if (options.backing.empty()) {
-    throw DiskError("no backing dir given: DiskOptions.backing must name the directory that "
-                    "holds the volumes");
+    throw DiskError(
+        "no backing dir given: DiskOptions.backing must name the directory that "
+        "holds the volumes");
   }
   const auto backing = std::filesystem::canonical(options.backing, ec);
   if (ec || !std::filesystem::is_directory(backing)) {
@@ -183,10 +199,12 @@ std::unique_ptr<FuseDisk> FuseDisk::mount(const DiskOptions& given) {
   }
   auto mnt = std::filesystem::absolute(options.mountpoint).lexically_normal();
   if (!mnt.has_filename()) mnt = mnt.parent_path();
-  struct stat st{};
+  struct stat st {};
   if (::stat(mnt.c_str(), &st) != 0 && errno == ENOTCONN) {
-    throw DiskError("mountpoint " + mnt.string() + " is busy: a dead FUSE mount is still there "
-                    "(its daemon died); remove it with: umount -l " + mnt.string());
+    throw DiskError("mountpoint " + mnt.string() +
+                    " is busy: a dead FUSE mount is still there "
+                    "(its daemon died); remove it with: umount -l " +
+                    mnt.string());
   }
   std::filesystem::create_directories(mnt, ec);
   if (ec) throw DiskError("cannot create mountpoint " + mnt.string() + ": " + ec.message());
@@ -237,7 +255,7 @@ std::unique_ptr<FuseDisk> FuseDisk::mount(const DiskOptions& given) {
 
   // The mount exists: from here on a failure must take it down again.
   try {
-    struct statx stx{};
+    struct statx stx {};
     if (::statx(AT_FDCWD, mnt.c_str(), AT_STATX_DONT_SYNC | AT_NO_AUTOMOUNT | AT_SYMLINK_NOFOLLOW,
                 STATX_MNT_ID | STATX_INO, &stx) != 0 ||
         (stx.stx_mask & STATX_MNT_ID) == 0) {
@@ -251,8 +269,8 @@ std::unique_ptr<FuseDisk> FuseDisk::mount(const DiskOptions& given) {
     if (state != DiskFs::Session::Serving) {
       throw DiskError("the FUSE session at " + mnt.string() + " " +
                       (state == DiskFs::Session::Ended ? "ended before" : "did not complete") +
-                      " the kernel handshake within " +
-                      std::to_string(kHandshakeTimeout.count()) + " s");
+                      " the kernel handshake within " + std::to_string(kHandshakeTimeout.count()) +
+                      " s");
     }
   } catch (...) {
     impl->unmount();
@@ -296,7 +314,8 @@ void FuseDisk::Impl::unmount() {
   if (!fuseConnectionEnded(fuse_session_fd(loop->se))) {
     std::string detail;
     if (abortFuseConnection(connection, &detail) != 0) {
-      warn(where + "cannot abort the FUSE connection " + std::to_string(connection) + ": " + detail);
+      warn(where + "cannot abort the FUSE connection " + std::to_string(connection) + ": " +
+           detail);
     }
   }
   if (loop->thread.joinable()) {

@@ -48,17 +48,17 @@ std::string_view toString(Mode mode);
 
 // One task's window onto one volume.
 struct ViewSpec {
-  std::string view_id;                 // one path component, unique in the disk
-  std::filesystem::path volume_dir;    // absolute, strictly inside DiskOptions::backing
+  std::string view_id;               // one path component, unique in the disk
+  std::filesystem::path volume_dir;  // absolute, strictly inside DiskOptions::backing
   Mode mode = Mode::RW;
-  std::string task_id;                 // recorded in the trace
-  std::string volume_id;               // persistence id, recorded in the trace
-  std::optional<uint64_t> quota_bytes; // shared by every view of volume_dir
+  std::string task_id;                  // recorded in the trace
+  std::string volume_id;                // persistence id, recorded in the trace
+  std::optional<uint64_t> quota_bytes;  // shared by every view of volume_dir
 };
 
 // What a request through a view is about to do; see DiskOptions::op_hook.
 struct OpEvent {
-  std::string_view op;       // FUSE operation name: "getattr", "write", ...
+  std::string_view op;  // FUSE operation name: "getattr", "write", ...
   std::string_view view_id;
 };
 

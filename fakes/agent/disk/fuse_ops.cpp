@@ -19,7 +19,9 @@
 namespace svh::agent::disk {
 namespace {
 
-DiskFs& fsOf(fuse_req_t req) { return *static_cast<DiskFs*>(fuse_req_userdata(req)); }
+DiskFs& fsOf(fuse_req_t req) {
+  return *static_cast<DiskFs*>(fuse_req_userdata(req));
+}
 
 // "/proc/self/fd/N": reopens (or operates on) the object an O_PATH fd holds.
 class ProcPath {
@@ -169,7 +171,7 @@ void opForgetMulti(fuse_req_t req, size_t count, fuse_forget_data* forgets) {
 void opGetattr(fuse_req_t req, fuse_ino_t ino, fuse_file_info*) {
   DiskFs& fs = fsOf(req);
   Node n = resolve(fs, ino, "getattr");
-  struct stat st{};
+  struct stat st {};
   int err = n.error;
   if (n.root) {
     rootAttr(fs, &st);
@@ -184,8 +186,8 @@ void opGetattr(fuse_req_t req, fuse_ino_t ino, fuse_file_info*) {
 }
 
 const char* setattrOp(int to_set) {
-  constexpr int kTimes = FUSE_SET_ATTR_ATIME | FUSE_SET_ATTR_MTIME | FUSE_SET_ATTR_ATIME_NOW |
-                         FUSE_SET_ATTR_MTIME_NOW;
+  constexpr int kTimes =
+      FUSE_SET_ATTR_ATIME | FUSE_SET_ATTR_MTIME | FUSE_SET_ATTR_ATIME_NOW | FUSE_SET_ATTR_MTIME_NOW;
   const bool mode = to_set & FUSE_SET_ATTR_MODE;
   const bool owner = to_set & (FUSE_SET_ATTR_UID | FUSE_SET_ATTR_GID);
   const bool size = to_set & FUSE_SET_ATTR_SIZE;
@@ -240,7 +242,7 @@ void opSetattr(fuse_req_t req, fuse_ino_t ino, struct stat* attr, int to_set, fu
   int err = admit(n);
   if (err == 0) err = applySetattr(*n.inode, *attr, to_set);
   if (n.inode) fs.trace(*n.inode, op, {}, err);
-  struct stat st{};
+  struct stat st {};
   if (err == 0) err = statOf(*n.inode, &st);
   if (err != 0) {
     fuse_reply_err(req, err);
@@ -376,14 +378,14 @@ void opOpen(fuse_req_t req, fuse_ino_t ino, fuse_file_info* fi) {
   if (err == 0) {
     // O_DIRECT is the caller's business with the kernel's cache; the backing
     // file is read and written through its own cache.
-    const int flags = (fi->flags & ~(O_CREAT | O_EXCL | O_NOCTTY | O_NOFOLLOW | O_DIRECT)) | O_CLOEXEC;
+    const int flags =
+        (fi->flags & ~(O_CREAT | O_EXCL | O_NOCTTY | O_NOFOLLOW | O_DIRECT)) | O_CLOEXEC;
     const ProcPath proc(n.fd());
-    const int r = n.volume().open(
-        [&](struct stat& st) { return ::fstat(n.fd(), &st) == 0; },
-        [&] {
-          const int f = ::open(proc.c_str(), flags);
-          return f >= 0 ? f : -errno;
-        });
+    const int r = n.volume().open([&](struct stat& st) { return ::fstat(n.fd(), &st) == 0; },
+                                  [&] {
+                                    const int f = ::open(proc.c_str(), flags);
+                                    return f >= 0 ? f : -errno;
+                                  });
     if (r < 0) {
       err = -r;
     } else {
@@ -412,8 +414,7 @@ void opCreate(fuse_req_t req, fuse_ino_t parent, const char* name, mode_t mode,
     const int dirfd = p.fd();
     // O_NOFOLLOW: a symlink that appeared under this name since the kernel's
     // lookup must not be followed out of the volume.
-    const int flags =
-        (fi->flags | O_CREAT | O_NOFOLLOW | O_CLOEXEC) & ~(O_NOCTTY | O_DIRECT);
+    const int flags = (fi->flags | O_CREAT | O_NOFOLLOW | O_CLOEXEC) & ~(O_NOCTTY | O_DIRECT);
     const int r = p.volume().open(
         [&](struct stat& st) { return ::fstatat(dirfd, name, &st, AT_SYMLINK_NOFOLLOW) == 0; },
         [&] {
@@ -476,7 +477,9 @@ void opWrite(fuse_req_t req, fuse_ino_t ino, const char* data, size_t size, off_
   }
 }
 
-void opFlush(fuse_req_t req, fuse_ino_t, fuse_file_info*) { fuse_reply_err(req, 0); }
+void opFlush(fuse_req_t req, fuse_ino_t, fuse_file_info*) {
+  fuse_reply_err(req, 0);
+}
 
 void opRelease(fuse_req_t req, fuse_ino_t ino, fuse_file_info* fi) {
   // Runs for removed views too: the handle is always given back.
@@ -509,7 +512,9 @@ struct DirHandle {
   }
 };
 
-DirHandle* dirOf(fuse_file_info* fi) { return reinterpret_cast<DirHandle*>(fi->fh); }
+DirHandle* dirOf(fuse_file_info* fi) {
+  return reinterpret_cast<DirHandle*>(fi->fh);
+}
 
 void opOpendir(fuse_req_t req, fuse_ino_t ino, fuse_file_info* fi) {
   DiskFs& fs = fsOf(req);
@@ -532,15 +537,13 @@ void opOpendir(fuse_req_t req, fuse_ino_t ino, fuse_file_info* fi) {
   if (fuse_reply_open(req, fi) != -ENOENT) h.release();
 }
 
-void opReaddir(fuse_req_t req, fuse_ino_t ino, size_t size, off_t off, fuse_file_info* fi) {
-  DiskFs& fs = fsOf(req);
-  Node n = resolve(fs, ino, "readdir");
-  if (n.error != 0) return (void)fuse_reply_err(req, n.error);
-  DirHandle& h = *dirOf(fi);
-  std::vector<char> buf(size);
+// Fills buf with the entries of `h` from offset `off`; returns the bytes
+// used, or -errno. Runs under h.mu.
+ssize_t fillDir(fuse_req_t req, DirHandle& h, bool root, off_t off, std::vector<char>& buf) {
+  const size_t size = buf.size();
   size_t used = 0;
   auto add = [&](const char* name, ino_t entry_ino, mode_t type, off_t next) {
-    struct stat st{};
+    struct stat st {};
     st.st_ino = entry_ino;
     st.st_mode = type;
     const size_t need = fuse_add_direntry(req, buf.data() + used, size - used, name, &st, next);
@@ -548,8 +551,7 @@ void opReaddir(fuse_req_t req, fuse_ino_t ino, size_t size, off_t off, fuse_file
     used += need;
     return true;
   };
-  std::lock_guard lock(h.mu);
-  if (n.root) {
+  if (root) {
     // Entry i (".", "..", then the views) has offset i + 1.
     for (off_t i = off;; ++i) {
       if (i == 0 || i == 1) {
@@ -561,7 +563,7 @@ void opReaddir(fuse_req_t req, fuse_ino_t ino, size_t size, off_t off, fuse_file
         break;
       }
     }
-    return (void)fuse_reply_buf(req, buf.data(), used);
+    return static_cast<ssize_t>(used);
   }
   if (off != h.offset) {
     ::seekdir(h.dp, off);
@@ -573,7 +575,7 @@ void opReaddir(fuse_req_t req, fuse_ino_t ino, size_t size, off_t off, fuse_file
       errno = 0;
       h.pending = ::readdir(h.dp);
       if (h.pending == nullptr) {
-        if (errno != 0 && used == 0) return (void)fuse_reply_err(req, errno);
+        if (errno != 0 && used == 0) return -errno;
         break;
       }
     }
@@ -582,7 +584,24 @@ void opReaddir(fuse_req_t req, fuse_ino_t ino, size_t size, off_t off, fuse_file
     h.offset = d.d_off;
     h.pending = nullptr;
   }
-  fuse_reply_buf(req, buf.data(), used);
+  return static_cast<ssize_t>(used);
+}
+
+void opReaddir(fuse_req_t req, fuse_ino_t ino, size_t size, off_t off, fuse_file_info* fi) {
+  DiskFs& fs = fsOf(req);
+  Node n = resolve(fs, ino, "readdir");
+  if (n.error != 0) return (void)fuse_reply_err(req, n.error);
+  DirHandle& h = *dirOf(fi);
+  std::vector<char> buf(size);
+  ssize_t used = 0;
+  {
+    std::lock_guard lock(h.mu);
+    used = fillDir(req, h, n.root, off, buf);
+  }
+  // Answer only after the handle is let go: once answered, the caller may
+  // close the directory and RELEASEDIR (on another thread) frees the handle.
+  if (used < 0) return (void)fuse_reply_err(req, static_cast<int>(-used));
+  fuse_reply_buf(req, buf.data(), static_cast<size_t>(used));
 }
 
 void opReleasedir(fuse_req_t req, fuse_ino_t, fuse_file_info* fi) {
@@ -603,7 +622,7 @@ void opFsyncdir(fuse_req_t req, fuse_ino_t ino, int datasync, fuse_file_info* fi
 void opStatfs(fuse_req_t req, fuse_ino_t ino) {
   DiskFs& fs = fsOf(req);
   Node n = resolve(fs, ino, "statfs");
-  struct statvfs sv{};
+  struct statvfs sv {};
   if (n.root) {
     if (::fstatvfs(fs.backingFd(), &sv) != 0) return (void)fuse_reply_err(req, errno);
     return (void)fuse_reply_statfs(req, &sv);
@@ -672,9 +691,8 @@ void readXattr(fuse_req_t req, fuse_ino_t ino, const char* op, size_t size,
 }
 
 void opGetxattr(fuse_req_t req, fuse_ino_t ino, const char* name, size_t size) {
-  readXattr(req, ino, "getxattr", size, [&](const char* path, char* buf, size_t n) {
-    return ::getxattr(path, name, buf, n);
-  });
+  readXattr(req, ino, "getxattr", size,
+            [&](const char* path, char* buf, size_t n) { return ::getxattr(path, name, buf, n); });
 }
 
 void opListxattr(fuse_req_t req, fuse_ino_t ino, size_t size) {
@@ -734,8 +752,8 @@ void opCopyFileRange(fuse_req_t req, fuse_ino_t ino_in, off_t off_in, fuse_file_
         out.volume().write(fd_out, static_cast<uint64_t>(off_out), len, [&](size_t count) {
           loff_t from = off_in;
           loff_t to = off_out;
-          const ssize_t c = ::copy_file_range(fd_in, &from, fd_out, &to, count,
-                                              static_cast<unsigned>(flags));
+          const ssize_t c =
+              ::copy_file_range(fd_in, &from, fd_out, &to, count, static_cast<unsigned>(flags));
           return c >= 0 ? c : -static_cast<ssize_t>(errno);
         });
     if (r < 0) {

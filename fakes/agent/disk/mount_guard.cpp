@@ -61,7 +61,7 @@ constexpr char kDisarm = 'D';
   if (armed) {
     // AT_STATX_DONT_SYNC: answered from the kernel's cache, no FUSE request
     // (nobody would answer it now).
-    struct statx stx{};
+    struct statx stx {};
     if (::statx(AT_FDCWD, mountpoint, AT_STATX_DONT_SYNC | AT_NO_AUTOMOUNT | AT_SYMLINK_NOFOLLOW,
                 STATX_MNT_ID, &stx) == 0 &&
         (stx.stx_mask & STATX_MNT_ID) != 0 && stx.stx_mnt_id == mount_id) {
@@ -105,7 +105,9 @@ MountGuard::MountGuard(const std::filesystem::path& mountpoint) {
   fd_ = fds[1];
 }
 
-MountGuard::~MountGuard() { disarm(); }
+MountGuard::~MountGuard() {
+  disarm();
+}
 
 void MountGuard::arm(uint64_t mount_id) {
   if (fd_ < 0) return;
@@ -128,8 +130,7 @@ void MountGuard::disarm() {
     pollfd p{pidfd_, POLLIN, 0};
     if (::poll(&p, 1, 2000) != 1) ::syscall(SYS_pidfd_send_signal, pidfd_, SIGKILL, nullptr, 0);
     siginfo_t info{};
-    while (::waitid(P_PIDFD, static_cast<id_t>(pidfd_), &info, WEXITED) < 0 &&
-           errno == EINTR) {
+    while (::waitid(P_PIDFD, static_cast<id_t>(pidfd_), &info, WEXITED) < 0 && errno == EINTR) {
     }
     ::close(pidfd_);
     pidfd_ = -1;

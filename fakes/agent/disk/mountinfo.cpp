@@ -13,8 +13,7 @@ std::string unescape(std::string_view s) {
   std::string out;
   out.reserve(s.size());
   for (size_t i = 0; i < s.size(); ++i) {
-    if (s[i] == '\\' && i + 3 < s.size() && octal(s[i + 1]) && octal(s[i + 2]) &&
-        octal(s[i + 3])) {
+    if (s[i] == '\\' && i + 3 < s.size() && octal(s[i + 1]) && octal(s[i + 2]) && octal(s[i + 3])) {
       out.push_back(
           static_cast<char>(((s[i + 1] - '0') << 6) | ((s[i + 2] - '0') << 3) | (s[i + 3] - '0')));
       i += 3;
@@ -53,9 +52,8 @@ std::optional<MountEntry> parseLine(std::string_view line) {
   if (dash + 2 >= f.size()) return std::nullopt;
   MountEntry e;
   const auto colon = f[2].find(':');
-  if (colon == std::string_view::npos || !number(f[0], e.mount_id) ||
-      !number(f[1], e.parent_id) || !number(f[2].substr(0, colon), e.major) ||
-      !number(f[2].substr(colon + 1), e.minor)) {
+  if (colon == std::string_view::npos || !number(f[0], e.mount_id) || !number(f[1], e.parent_id) ||
+      !number(f[2].substr(0, colon), e.major) || !number(f[2].substr(colon + 1), e.minor)) {
     return std::nullopt;
   }
   e.root = unescape(f[3]);
@@ -90,7 +88,9 @@ std::vector<MountEntry> readMountInfo(const std::filesystem::path& file) {
 std::optional<MountEntry> findMount(const std::vector<MountEntry>& table,
                                     const std::filesystem::path& mount_point) {
   std::optional<MountEntry> found;
-  const std::string want = mount_point.lexically_normal().string();
+  auto normal = mount_point.lexically_normal();
+  if (!normal.has_filename() && normal.has_relative_path()) normal = normal.parent_path();
+  const std::string want = normal.string();
   for (const auto& e : table) {
     if (e.mount_point == want) found = e;  // later entries are mounted on top
   }

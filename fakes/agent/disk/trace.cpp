@@ -27,7 +27,8 @@ std::string traceLine(double unix_seconds, const TraceRecord& r) {
   line["path"] = r.path;
   if (!r.to.empty()) line["to"] = r.to;
   line["errno"] = r.error;
-  line["error"] = r.error == 0 ? nlohmann::ordered_json(nullptr) : nlohmann::ordered_json(errnoName(r.error));
+  line["error"] =
+      r.error == 0 ? nlohmann::ordered_json(nullptr) : nlohmann::ordered_json(errnoName(r.error));
   return line.dump(-1, ' ', false, nlohmann::ordered_json::error_handler_t::replace);
 }
 

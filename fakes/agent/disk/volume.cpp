@@ -19,7 +19,9 @@ uint64_t Volume::usage() const {
   return usage_;
 }
 
-uint64_t Volume::room() const { return usage_ >= *quota_ ? 0 : *quota_ - usage_; }
+uint64_t Volume::room() const {
+  return usage_ >= *quota_ ? 0 : *quota_ - usage_;
+}
 
 void Volume::grow(int64_t delta) {
   if (delta < 0 && static_cast<uint64_t>(-delta) > usage_) {
@@ -33,7 +35,7 @@ ssize_t Volume::write(int fd, uint64_t offset, size_t size,
                       const std::function<ssize_t(size_t)>& act) {
   if (!quota_) return act(size);
   std::lock_guard lock(mu_);
-  struct stat before{};
+  struct stat before {};
   if (::fstat(fd, &before) != 0) return -errno;
   const int flags = ::fcntl(fd, F_GETFL);
   const uint64_t old_size = static_cast<uint64_t>(before.st_size);
@@ -45,7 +47,7 @@ ssize_t Volume::write(int fd, uint64_t offset, size_t size,
     n = static_cast<size_t>(limit - start);
   }
   const ssize_t result = act(n);
-  struct stat after{};
+  struct stat after {};
   if (::fstat(fd, &after) == 0) grow(after.st_size - before.st_size);
   return result;
 }
@@ -54,7 +56,7 @@ int Volume::resize(int fd, const std::function<int64_t(uint64_t)>& new_size,
                    const std::function<int()>& act) {
   if (!quota_) return act();
   std::lock_guard lock(mu_);
-  struct stat before{};
+  struct stat before {};
   if (::fstat(fd, &before) != 0) return -errno;
   const uint64_t old_size = static_cast<uint64_t>(before.st_size);
   const int64_t predicted = new_size(old_size);
@@ -64,7 +66,7 @@ int Volume::resize(int fd, const std::function<int64_t(uint64_t)>& new_size,
     return -ENOSPC;
   }
   const int result = act();
-  struct stat after{};
+  struct stat after {};
   if (::fstat(fd, &after) == 0) grow(after.st_size - before.st_size);
   return result;
 }
@@ -72,7 +74,7 @@ int Volume::resize(int fd, const std::function<int64_t(uint64_t)>& new_size,
 int Volume::remove(int dirfd, const char* name, const std::function<int()>& act) {
   if (!quota_) return act();
   std::lock_guard lock(mu_);
-  struct stat victim{};
+  struct stat victim {};
   const bool frees = ::fstatat(dirfd, name, &victim, AT_SYMLINK_NOFOLLOW) == 0 &&
                      S_ISREG(victim.st_mode) && victim.st_nlink == 1 &&
                      open_.count({victim.st_dev, victim.st_ino}) == 0;
@@ -84,11 +86,11 @@ int Volume::remove(int dirfd, const char* name, const std::function<int()>& act)
 int Volume::open(const std::function<bool(struct stat&)>& before, const std::function<int()>& act) {
   if (!quota_) return act();
   std::lock_guard lock(mu_);
-  struct stat old{};
+  struct stat old {};
   const bool existed = before(old);
   const int fd = act();
   if (fd < 0) return fd;
-  struct stat now{};
+  struct stat now {};
   if (::fstat(fd, &now) == 0 && S_ISREG(now.st_mode)) {
     const bool same = existed && old.st_dev == now.st_dev && old.st_ino == now.st_ino;
     grow(now.st_size - (same ? old.st_size : 0));
@@ -100,7 +102,7 @@ int Volume::open(const std::function<bool(struct stat&)>& before, const std::fun
 void Volume::release(int fd) {
   if (!quota_) return;
   std::lock_guard lock(mu_);
-  struct stat st{};
+  struct stat st {};
   if (::fstat(fd, &st) != 0) return;
   auto it = open_.find({st.st_dev, st.st_ino});
   if (it == open_.end()) return;
@@ -148,7 +150,7 @@ int64_t walk(int dirfd, std::set<std::pair<dev_t, ino_t>>& seen) {
   while (dirent* d = ::readdir(dp)) {
     const std::string_view name = d->d_name;
     if (name == "." || name == "..") continue;
-    struct stat st{};
+    struct stat st {};
     if (::fstatat(fd, d->d_name, &st, AT_SYMLINK_NOFOLLOW) != 0) continue;  // raced away
     if (S_ISREG(st.st_mode)) {
       if (seen.insert({st.st_dev, st.st_ino}).second) total += st.st_size;

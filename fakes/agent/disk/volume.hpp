@@ -66,8 +66,8 @@ class Volume {
 
  private:
   using Key = std::pair<dev_t, ino_t>;
-  uint64_t room() const;      // requires mu_
-  void grow(int64_t delta);   // requires mu_
+  uint64_t room() const;     // requires mu_
+  void grow(int64_t delta);  // requires mu_
 
   const std::filesystem::path dir_;
   const std::optional<uint64_t> quota_;
@@ -75,8 +75,8 @@ class Volume {
   // volume with a quota (measure, check, act, measure). FUSE threads take it
   // with no other lock held and take no other lock under it.
   mutable std::mutex mu_;
-  uint64_t usage_;             // guarded by mu_
-  std::map<Key, int> open_;    // regular files open through views; guarded by mu_
+  uint64_t usage_;           // guarded by mu_
+  std::map<Key, int> open_;  // regular files open through views; guarded by mu_
 };
 
 // Apparent bytes of the regular files under dirfd (each inode once; symlinks
