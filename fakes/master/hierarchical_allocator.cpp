@@ -1,15 +1,24 @@
-// The default allocator: hierarchical DRF (SPEC section 3). Roles are
-// visited in order of their dominant share, frameworks within a role likewise;
-// each gets, per agent, everything allocatable to its role that it is capable
-// of receiving. Shared volumes are always available (SV-OFFER-1/2) but are
-// handed out at most once per agent per cycle (the intended SV-OFFER-3), and
-// DRF charges a holder of a shared volume its size once per agent (SV-ALLOC-1).
+// The default allocator: Mesos's hierarchical DRF allocator (SPEC.md
+// section 3; HierarchicalAllocatorProcess::__generateOffers), recomputed
+// from the master's state each cycle:
+//   * roles are visited in DRF order (DrfSorter, hierarchical), the
+//     frameworks of a role likewise; suppressed frameworks are skipped;
+//   * stage 1 serves roles whose quota guarantees are not yet met, stage 2
+//     everyone, both within quota limits and without eating the headroom
+//     that unmet guarantees need (SV-ALLOC-3);
+//   * a framework gets what is available on the agent and allocatable to
+//     its role (SV-OFFER-4), minus what it cannot receive (SV-CAP-1), if
+//     that passes its minimum (offer_filters, else
+//     --min_allocatable_resources) and no refusal filter covers it;
+//   * shared volumes are always available (SV-OFFER-1/2); the mesos-1.1
+//     profile hands each out once per agent per cycle (SV-OFFER-3);
+//   * DRF charges a holder of a shared volume once per agent (SV-ALLOC-1/2).
 
 #include <algorithm>
-#include <cmath>
-#include <sstream>
+#include <tuple>
 
 #include "fakes/master/allocator.hpp"
+#include "fakes/master/drf_sorter.hpp"
 
 namespace svh::master {
 
@@ -17,60 +26,37 @@ namespace {
 
 using Capability = mesos::v1::FrameworkInfo::Capability;
 
-bool suitable(const FrameworkRecord& framework, const AgentRecord& agent, const std::string& role) {
-  if (!framework.active || !framework.connected) return false;
-  if (framework.suppressed_roles.count(role)) return false;
-  if (!agent.active || !agent.connected) return false;
+bool scalarUnreservedNonRevocable(const fakes::Resource& r) {
+  return r.type() == mesos::v1::Value::SCALAR && !fakes::isReserved(r) && !r.has_revocable();
+}
+
+// Mesos isFiltered: agent capabilities the framework or role needs, then
+// the framework's refusal filters for this role and agent.
+bool isFiltered(const FrameworkRecord& framework, const std::string& role, const AgentRecord& agent,
+                const Resources& resources, Clock::time_point now) {
   if (framework.hasCapability(Capability::MULTI_ROLE) && !agent.capabilities.multi_role) {
-    return false;
-  }
-  if (role.find('/') != std::string::npos && !agent.capabilities.hierarchical_role) return false;
-  return true;
-}
-
-// What this framework may receive: shared volumes only with
-// SHARED_RESOURCES (SV-CAP-1), revocable only with REVOCABLE_RESOURCES,
-// refined reservations only with RESERVATION_REFINEMENT.
-Resources stripIncapable(const FrameworkRecord& framework, const Resources& resources) {
-  bool shared = framework.hasCapability(Capability::SHARED_RESOURCES);
-  bool revocable = framework.hasCapability(Capability::REVOCABLE_RESOURCES);
-  bool refinement = framework.hasCapability(Capability::RESERVATION_REFINEMENT);
-  return resources.filter([&](const fakes::Resource& r) {
-    if (r.has_shared() && !shared) return false;
-    if (r.has_revocable() && !revocable) return false;
-    if (r.reservations_size() > 1 && !refinement) return false;
     return true;
-  });
-}
-
-bool filtered(const FrameworkRecord& framework, const std::string& agent_id,
-              const Resources& resources, Clock::time_point now) {
+  }
+  if (!agent.capabilities.hierarchical_role && role.find('/') != std::string::npos) return true;
+  Resources unallocated = resources.unallocate();
   for (const auto& filter : framework.filters) {
-    if (filter.agent_id == agent_id && filter.expires > now &&
-        filter.resources.contains(resources)) {
+    if (filter.role == role && filter.agent_id == agent.id && filter.expires > now &&
+        filter.resources.contains(unallocated)) {
       return true;
     }
   }
   return false;
 }
 
-// Scalar quantities charged to a holder: shared volumes once per agent.
-void charge(std::map<std::string, double>* into, const Resources& held) {
-  for (const auto& entry : held.entries()) {
-    if (entry.resource.type() == mesos::v1::Value::SCALAR) {
-      (*into)[entry.resource.name()] += entry.resource.scalar().value();
-    }
-  }
+// Mesos isCapableOfReceivingAgent: GPU agents only for GPU_RESOURCES
+// frameworks (--filter_gpu_resources defaults to true).
+bool capableOfAgent(const FrameworkRecord& framework, const AgentRecord& agent) {
+  if (framework.hasCapability(Capability::GPU_RESOURCES)) return true;
+  return agent.total.scalar("gpus") <= 0;
 }
 
-double dominantShare(const std::map<std::string, double>& held,
-                     const std::map<std::string, double>& total) {
-  double share = 0;
-  for (const auto& [name, amount] : held) {
-    auto it = total.find(name);
-    if (it != total.end() && it->second > 0) share = std::max(share, amount / it->second);
-  }
-  return share;
+bool frameworkActiveIn(const FrameworkRecord& framework, const std::string& role) {
+  return framework.active && framework.connected && !framework.suppressed_roles.count(role);
 }
 
 class HierarchicalAllocator : public Allocator {
@@ -78,67 +64,184 @@ class HierarchicalAllocator : public Allocator {
   std::string name() const override { return "hierarchical"; }
 
   std::vector<Allocation> allocate(const ClusterView& view) override {
-    // Cluster totals and what each role and framework holds, per agent, so
-    // that several copies of one shared volume on one agent count once.
-    std::map<std::string, double> total;
-    for (const auto& [id, agent] : view.agents) charge(&total, agent.total.unallocate());
+    const Profile& profile = view.profile;
+    std::vector<Held> held = heldResources(view);
 
-    std::map<std::string, std::map<std::string, Resources>> role_held;       // role -> agent
-    std::map<std::string, std::map<std::string, Resources>> framework_held;  // fw -> agent
-    auto hold = [&](const std::string& framework, const std::string& role, const std::string& agent,
-                    const Resources& resources) {
-      role_held[role][agent] += resources.unallocate();
-      framework_held[framework][agent] += resources.unallocate();
-    };
-    for (const auto& [id, offer] : view.offers) {
-      hold(offer.framework_id, offer.role, offer.agent_id, offer.resources);
+    // The sorters, as Mesos keeps them: one for roles, one per role for
+    // its frameworks, all charged with what is offered or allocated.
+    DrfSorter role_sorter;
+    std::map<std::string, DrfSorter> framework_sorters;
+    std::map<std::string, Resources> agent_totals;
+    for (const auto& [id, agent] : view.agents) {
+      agent_totals[id] = agent.total.unallocate();
+      role_sorter.addSlave(id, agent.total);
     }
-    for (const auto& [agent_id, agent] : view.agents) {
-      for (const auto& [framework_id, tasks] : agent.tasks) {
-        for (const auto& [task_id, task] : tasks) {
-          if (task.holdsResources()) hold(framework_id, task.role, agent_id, task.resources);
+    auto frameworkSorter = [&](const std::string& role) -> DrfSorter& {
+      auto [it, inserted] = framework_sorters.try_emplace(role);
+      if (inserted) {
+        for (const auto& [id, total] : agent_totals) it->second.addSlave(id, total);
+      }
+      return it->second;
+    };
+    for (const auto& [id, framework] : view.frameworks) {
+      for (const auto& role : framework.roles) {
+        role_sorter.add(role);
+        role_sorter.activate(role);
+        DrfSorter& sorter = frameworkSorter(role);
+        sorter.add(id);
+        if (frameworkActiveIn(framework, role)) sorter.activate(id);
+      }
+    }
+    std::map<std::string, Resources> held_by_agent;
+    for (const auto& h : held) {
+      role_sorter.add(h.role);
+      role_sorter.allocated(h.role, h.agent_id, h.resources);
+      DrfSorter& sorter = frameworkSorter(h.role);
+      sorter.add(h.framework_id);
+      sorter.allocated(h.framework_id, h.agent_id, h.resources);
+      held_by_agent[h.agent_id] += h.resources;
+    }
+
+    // Quota: consumption of the roles that have one, the headroom their
+    // unmet guarantees need, and the headroom there is.
+    std::map<std::string, Quantities> consumed;
+    Quantities required_headroom;
+    for (const auto& [role, quota] : view.quotas) {
+      if (quota.isDefault()) continue;
+      consumed[role] = consumedQuota(role, agent_totals, held_by_agent);
+      required_headroom += quota.guarantees - consumed[role];
+    }
+    Quantities available_headroom = role_sorter.totalQuantities();
+    Quantities allocated_reserved;
+    Quantities total_reserved;
+    for (const auto& [id, total] : agent_totals) {
+      total_reserved += Quantities::of(total.reserved());
+      auto it = held_by_agent.find(id);
+      if (it != held_by_agent.end()) {
+        allocated_reserved += Quantities::of(it->second.unallocate().reserved());
+        available_headroom -= Quantities::of(it->second.unallocate());
+      }
+    }
+    available_headroom -= total_reserved - allocated_reserved;
+
+    std::map<std::string, Resources> free;  // per agent, unallocated
+    for (const auto& [id, agent] : view.agents) {
+      free[id] = available(view, agent);
+      available_headroom -= Quantities::of(free[id].revocable());
+    }
+    std::map<std::string, Resources> offered_shared;  // this cycle, per agent
+
+    std::map<std::tuple<std::string, std::string, std::string>, Resources> offerable;
+    auto offerTo = [&](const FrameworkRecord& framework, const std::string& role,
+                       const AgentRecord& agent, const Resources& to_offer) {
+      offerable[{framework.id, role, agent.id}] += to_offer;
+      if (profile.shared_once_per_cycle) offered_shared[agent.id] += to_offer.shared();
+      free[agent.id] -= to_offer.nonShared();
+      Resources allocated = to_offer.allocate(role);
+      role_sorter.allocated(role, agent.id, allocated);
+      frameworkSorter(role).allocated(framework.id, agent.id, allocated);
+    };
+    auto candidates = [&](const AgentRecord& agent, const std::string& role) {
+      return allocatableTo(free[agent.id], role, profile) - offered_shared[agent.id];
+    };
+
+    std::vector<const AgentRecord*> agents;
+    for (const auto& [id, agent] : view.agents) {
+      if (agent.active && agent.connected) agents.push_back(&agent);
+    }
+
+    // Stage 1: roles below their quota guarantees.
+    for (const AgentRecord* agent : agents) {
+      for (const auto& role : role_sorter.sort()) {
+        auto quota = view.quotas.find(role);
+        if (quota == view.quotas.end() || quota->second.guarantees.empty()) continue;
+        if (free[agent->id].empty()) break;
+        Quantities unsatisfied = quota->second.guarantees - consumed[role];
+        if (unsatisfied.empty()) continue;
+        for (const auto& framework_id : frameworkSorter(role).sort()) {
+          if (unsatisfied.empty()) break;
+          const FrameworkRecord& framework = view.frameworks.at(framework_id);
+          Resources available = candidates(*agent, role);
+          if (available.empty()) break;
+          if (!allocatable(available, role, framework, view.min_allocatable)) continue;
+          if (!capableOfAgent(framework, *agent)) continue;
+          available = stripIncapable(framework, available);
+
+          Resources quota_resources = available.filter(scalarUnreservedNonRevocable);
+          Resources guarantees = shrinkToQuantities(quota_resources, unsatisfied);
+          if (guarantees.empty()) continue;
+          Resources to_offer = guarantees + available.filter([&](const fakes::Resource& r) {
+            return (fakes::isReserved(r) && fakes::reservationRole(r) == role) ||
+                   r.type() != mesos::v1::Value::SCALAR || r.has_revocable();
+          });
+          Resources additional = quota_resources - guarantees;
+          if (!quota->second.limits.empty()) {
+            additional = shrinkToLimits(
+                additional,
+                remainingLimits(quota->second.limits, consumed[role] + Quantities::of(guarantees)));
+          }
+          if (!required_headroom.empty() && !additional.empty()) {
+            additional = shrinkToQuantities(additional, available_headroom - required_headroom);
+          }
+          to_offer += additional;
+          if (!allocatable(to_offer, role, framework, view.min_allocatable) ||
+              isFiltered(framework, role, *agent, to_offer, view.now)) {
+            continue;
+          }
+          offerTo(framework, role, *agent, to_offer);
+          Quantities increase = Quantities::of(guarantees + additional);
+          unsatisfied -= increase;
+          consumed[role] += increase;
+          required_headroom -= Quantities::of(guarantees);
+          available_headroom -= increase;
         }
       }
     }
-    auto shareOf = [&](const std::map<std::string, Resources>& per_agent) {
-      std::map<std::string, double> held;
-      for (const auto& [agent, resources] : per_agent) {
-        // Distinct entries only: copies of a shared volume count once.
-        Resources distinct;
-        for (const auto& entry : resources.entries()) distinct.add(entry.resource, 1);
-        charge(&held, distinct);
-      }
-      return dominantShare(held, total);
-    };
 
-    std::map<std::string, std::vector<const FrameworkRecord*>> by_role;
-    for (const auto& [id, framework] : view.frameworks) {
-      for (const auto& role : framework.roles) by_role[role].push_back(&framework);
+    // Stage 2: everyone, reservations always, unreserved scalars within
+    // limits and headroom.
+    for (const AgentRecord* agent : agents) {
+      for (const auto& role : role_sorter.sort()) {
+        if (free[agent->id].empty()) break;
+        auto quota = view.quotas.find(role);
+        const std::map<std::string, double> no_limits;
+        const auto& limits = quota == view.quotas.end() ? no_limits : quota->second.limits;
+        for (const auto& framework_id : frameworkSorter(role).sort()) {
+          const FrameworkRecord& framework = view.frameworks.at(framework_id);
+          Resources available = candidates(*agent, role);
+          if (available.empty()) break;
+          if (!allocatable(available, role, framework, view.min_allocatable)) continue;
+          if (!capableOfAgent(framework, *agent)) continue;
+          available = stripIncapable(framework, available);
+
+          Resources to_offer = available.filter([](const fakes::Resource& r) {
+            return fakes::isReserved(r) || r.type() != mesos::v1::Value::SCALAR ||
+                   r.has_revocable();
+          });
+          Resources additional = available.filter(scalarUnreservedNonRevocable);
+          if (!limits.empty()) {
+            additional = shrinkToLimits(additional, remainingLimits(limits, consumed[role]));
+          }
+          if (!required_headroom.empty() && !additional.empty()) {
+            additional = shrinkToQuantities(additional, available_headroom - required_headroom);
+          }
+          to_offer += additional;
+          if (!allocatable(to_offer, role, framework, view.min_allocatable) ||
+              isFiltered(framework, role, *agent, to_offer, view.now)) {
+            continue;
+          }
+          offerTo(framework, role, *agent, to_offer);
+          Quantities increase = Quantities::of(additional);
+          if (quota != view.quotas.end() && !quota->second.isDefault()) consumed[role] += increase;
+          available_headroom -= increase;
+        }
+      }
     }
-    std::vector<std::string> roles;
-    for (const auto& [role, frameworks] : by_role) roles.push_back(role);
-    std::stable_sort(roles.begin(), roles.end(), [&](const auto& a, const auto& b) {
-      return shareOf(role_held[a]) < shareOf(role_held[b]);
-    });
 
     std::vector<Allocation> result;
-    for (const auto& [agent_id, agent] : view.agents) {
-      Resources remaining = master::available(view, agent);
-      for (const auto& role : roles) {
-        auto frameworks = by_role[role];
-        std::stable_sort(frameworks.begin(), frameworks.end(), [&](auto* a, auto* b) {
-          return shareOf(framework_held[a->id]) < shareOf(framework_held[b->id]);
-        });
-        for (const FrameworkRecord* framework : frameworks) {
-          if (!suitable(*framework, agent, role)) continue;
-          Resources offer = stripIncapable(*framework, remaining.allocatableTo(role));
-          if (offer.empty() || !allocatable(offer, view.min_allocatable)) continue;
-          if (filtered(*framework, agent_id, offer, view.now)) continue;
-          result.push_back({framework->id, agent_id, role, offer});
-          remaining -= offer;  // shared included: once per agent per cycle
-          hold(framework->id, role, agent_id, offer);
-        }
-      }
+    for (auto& [key, resources] : offerable) {
+      const auto& [framework_id, role, agent_id] = key;
+      result.push_back({framework_id, agent_id, role, resources});
     }
     return result;
   }
@@ -146,73 +249,8 @@ class HierarchicalAllocator : public Allocator {
 
 }  // namespace
 
-Resources offeredOrUsed(const ClusterView& view, const AgentRecord& agent) {
-  Resources used;
-  for (const auto& offer_id : agent.offers) {
-    auto it = view.offers.find(offer_id);
-    if (it != view.offers.end()) used += it->second.resources.unallocate();
-  }
-  for (const auto& [framework_id, tasks] : agent.tasks) {
-    for (const auto& [task_id, task] : tasks) {
-      if (task.holdsResources()) used += task.resources.unallocate();
-    }
-  }
-  return used;
-}
-
-Resources available(const ClusterView& view, const AgentRecord& agent) {
-  return (agent.total.nonShared() - offeredOrUsed(view, agent).nonShared()) + agent.total.shared();
-}
-
-bool allocatable(const Resources& resources, const MinAllocatable& minimum) {
-  if (minimum.empty()) return !resources.empty();
-  for (const auto& alternative : minimum) {
-    bool all = true;
-    for (const auto& [name, quantity] : alternative) {
-      if (resources.scalar(name) + 1e-9 < quantity) {
-        all = false;
-        break;
-      }
-    }
-    if (all) return true;
-  }
-  return false;
-}
-
-std::optional<MinAllocatable> parseMinAllocatable(const std::string& text, std::string* error) {
-  MinAllocatable result;
-  std::stringstream alternatives(text);
-  std::string alternative;
-  while (std::getline(alternatives, alternative, '|')) {
-    std::vector<std::pair<std::string, double>> quantities;
-    std::stringstream parts(alternative);
-    std::string part;
-    while (std::getline(parts, part, ';')) {
-      auto colon = part.find(':');
-      char* end = nullptr;
-      double value = colon == std::string::npos ? -1 : std::strtod(part.c_str() + colon + 1, &end);
-      if (colon == std::string::npos || colon == 0 || end == part.c_str() + colon + 1 ||
-          *end != '\0' || !(value >= 0) || !std::isfinite(value)) {
-        if (error) *error = "invalid --min_allocatable_resources entry '" + part + "'";
-        return std::nullopt;
-      }
-      quantities.emplace_back(part.substr(0, colon), value);
-    }
-    if (quantities.empty()) {
-      if (error) *error = "empty alternative in --min_allocatable_resources '" + text + "'";
-      return std::nullopt;
-    }
-    result.push_back(std::move(quantities));
-  }
-  return result;
-}
-
-std::unique_ptr<Allocator> makeAllocator(const std::string& name, std::string* error) {
-  if (name == "hierarchical" || name == "HierarchicalDRF") {
-    return std::make_unique<HierarchicalAllocator>();
-  }
-  if (error) *error = "unknown allocator '" + name + "' (available: hierarchical)";
-  return nullptr;
+std::unique_ptr<Allocator> makeHierarchicalAllocator() {
+  return std::make_unique<HierarchicalAllocator>();
 }
 
 }  // namespace svh::master

@@ -27,6 +27,8 @@ int main(int argc, char** argv) {
   std::string offer_timeout;
   std::string heartbeat_interval = "15secs";
   std::string agent_ping_timeout = "15secs";
+  std::string agent_reregister_timeout = "10mins";
+  std::string credentials;
   std::string roles;
   std::string faults;
   bool verbose = false;
@@ -51,6 +53,18 @@ int main(int argc, char** argv) {
   app.add_option("--max_agent_ping_timeouts", flags.max_agent_ping_timeouts,
                  "Missed pings before an agent is unreachable")
       ->check(CLI::PositiveNumber);
+  app.add_option("--agent_reregister_timeout", agent_reregister_timeout,
+                 "How long a disconnected agent may take to re-register");
+  app.add_option("--max_completed_tasks_per_framework", flags.max_completed_tasks_per_framework,
+                 "Completed tasks kept per framework");
+  app.add_option("--credentials", credentials,
+                 "File of principals and secrets (JSON or 'principal secret' lines)");
+  app.add_flag("--authenticate_http_readwrite", flags.authenticate_http_readwrite,
+               "Require HTTP basic authentication on read-write operator endpoints");
+  app.add_flag("--authenticate_http_readonly", flags.authenticate_http_readonly,
+               "Require HTTP basic authentication on read-only endpoints");
+  app.add_flag("--authenticate_http_frameworks", flags.authenticate_http_frameworks,
+               "Require HTTP basic authentication on the scheduler API");
   app.add_option("--profile", flags.profile, "SPEC profile: mesos-1.12 or mesos-1.1")
       ->check(CLI::IsMember({"mesos-1.12", "mesos-1.1"}));
   app.add_option("--allocator", flags.allocator, "Allocator: hierarchical");
@@ -78,7 +92,9 @@ int main(int argc, char** argv) {
   };
   if (!duration("allocation_interval", allocation_interval, &flags.allocation_interval) ||
       !duration("heartbeat_interval", heartbeat_interval, &flags.heartbeat_interval) ||
-      !duration("agent_ping_timeout", agent_ping_timeout, &flags.agent_ping_timeout)) {
+      !duration("agent_ping_timeout", agent_ping_timeout, &flags.agent_ping_timeout) ||
+      !duration("agent_reregister_timeout", agent_reregister_timeout,
+                &flags.agent_reregister_timeout)) {
     return usageError(error);
   }
   if (flags.allocation_interval.count() <= 0) {
@@ -102,6 +118,17 @@ int main(int argc, char** argv) {
     while (std::getline(in, fault, ',')) {
       if (!fault.empty()) flags.faults.insert(fault);
     }
+  }
+  if (!credentials.empty()) {
+    auto read = svh::master::readCredentials(credentials);
+    if (!read) return usageError("--credentials: " + read.error());
+    flags.credentials = *read;
+  }
+  if ((flags.authenticate_http_readwrite || flags.authenticate_http_readonly ||
+       flags.authenticate_http_frameworks) &&
+      credentials.empty()) {
+    return usageError(
+        "No credentials provided for the default 'basic' HTTP authenticator (use --credentials)");
   }
   if (!svh::master::parseMinAllocatable(flags.min_allocatable_resources, &error)) {
     return usageError(error);

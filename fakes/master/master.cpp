@@ -1,6 +1,9 @@
 #include "fakes/master/master.hpp"
 
 #include <algorithm>
+#include <cctype>
+#include <cmath>
+#include <cstdio>
 
 #include "fakes/common/resource_format.hpp"
 #include "harness/util/log.hpp"
@@ -22,6 +25,9 @@ Master::Master(asio::io_context& io, MasterFlags flags, std::unique_ptr<Allocato
       process_(io, flags_.ip, flags_.port, "master"),
       allocation_timer_(io),
       ping_timer_(io) {
+  auto profile = Profile::named(flags_.profile);
+  if (!profile) throw std::invalid_argument("unknown profile '" + flags_.profile + "'");
+  profile_ = *profile;
   std::string error;
   auto minimum = parseMinAllocatable(flags_.min_allocatable_resources, &error);
   if (!minimum) throw std::invalid_argument(error);
@@ -77,6 +83,9 @@ void Master::handleHttp(std::shared_ptr<http::Exchange> exchange) {
     }
   }
   auto json = [&](std::string body) {
+    bool refused = false;
+    authenticate(exchange, kReadOnlyRealm, flags_.authenticate_http_readonly, &refused);
+    if (refused) return;
     exchange->respond(
         http::makeResponse(http::bhttp::status::ok, std::move(body), "application/json"));
   };
@@ -93,10 +102,25 @@ void Master::handleHttp(std::shared_ptr<http::Exchange> exchange) {
   exchange->respond(http::makeResponse(http::bhttp::status::not_found));
 }
 
+std::string Master::frameworkMetric(const FrameworkRecord& framework, const std::string& suffix) {
+  std::string name;
+  for (unsigned char c : framework.info.name()) {
+    if (std::isalnum(c) || c == '-' || c == '_' || c == '.' || c == '~') {
+      name.push_back(static_cast<char>(c));
+    } else {
+      char escaped[4];
+      std::snprintf(escaped, sizeof escaped, "%%%02X", c);
+      name += escaped;
+    }
+  }
+  return "master/frameworks/" + name + "/" + framework.id + "/" + suffix;
+}
+
 // ---------------------------------------------------------------- allocation
 
 ClusterView Master::view() const {
-  return ClusterView{agents_, frameworks_, offers_, min_allocatable_, Clock::now()};
+  return ClusterView{agents_,      frameworks_, offers_, min_allocatable_,
+                     Clock::now(), quotas_,     profile_};
 }
 
 void Master::scheduleAllocation() {
@@ -105,6 +129,17 @@ void Master::scheduleAllocation() {
     if (ec || stopped_) return;
     allocate();
     scheduleAllocation();
+  });
+}
+
+// An extra allocation run as soon as the current event is handled (a new
+// framework or agent, REVIVE), coalesced when several ask at once.
+void Master::allocateSoon() {
+  if (allocation_pending_) return;
+  allocation_pending_ = true;
+  asio::post(io_, [this] {
+    allocation_pending_ = false;
+    if (!stopped_) allocate();
   });
 }
 
@@ -125,7 +160,7 @@ void Master::makeOffers(const std::vector<Allocation>& allocations) {
   for (const auto& allocation : allocations) {
     FrameworkRecord* framework = findFramework(allocation.framework_id);
     AgentRecord* agent = findAgent(allocation.agent_id);
-    if (!framework || !agent) continue;
+    if (!framework || !agent || allocation.resources.empty()) continue;
     OfferRecord offer;
     offer.id = newOfferId();
     offer.framework_id = framework->id;
@@ -154,6 +189,14 @@ void Master::makeOffers(const std::vector<Allocation>& allocations) {
       *proto.add_resources() = resource;
     }
     *proto.mutable_attributes() = agent->info.attributes();
+    // The framework's executors running on this agent.
+    auto executors = agent->executors.find(framework->id);
+    if (executors != agent->executors.end()) {
+      for (const auto& [executor_id, executor] : executors->second) {
+        proto.add_executor_ids()->set_value(executor_id);
+      }
+    }
+    if (agent->info.has_domain()) *proto.mutable_domain() = agent->info.domain();
     if (multi_role) proto.mutable_allocation_info()->set_role(allocation.role);
 
     auto& event = events[framework->id];
@@ -166,11 +209,14 @@ void Master::makeOffers(const std::vector<Allocation>& allocations) {
               offer.resources.str());
     std::string offer_id = offer.id;
     offers_.emplace(offer_id, std::move(offer));
+    count(frameworkMetric(*framework, "offers/sent"));
 
     if (flags_.offer_timeout) {
       auto timer = std::make_unique<asio::steady_timer>(io_, *flags_.offer_timeout);
       timer->async_wait([this, offer_id](const boost::system::error_code& ec) {
-        if (!ec && offers_.count(offer_id)) rescindOffer(offer_id);
+        if (ec || stopped_ || !offers_.count(offer_id)) return;
+        log::info("offer ", offer_id, " timed out");
+        rescindOffer(offer_id);
       });
       timers_["offer:" + offer_id] = std::move(timer);
     }
@@ -195,31 +241,29 @@ void Master::rescindOffer(const std::string& offer_id) {
     event.set_type(scheduler::Event::RESCIND);
     event.mutable_rescind()->mutable_offer_id()->set_value(offer_id);
     sendEvent(*framework, event);
+    count(frameworkMetric(*framework, "offers/rescinded"));
   }
   removeOffer(offer_id);
 }
 
-void Master::addFilter(FrameworkRecord& framework, const std::string& agent_id,
-                       const Resources& resources, double refuse_seconds) {
-  // Mesos: a negative or absurd timeout means the default; zero means none.
-  if (!(refuse_seconds >= 0) || refuse_seconds > 31536000) refuse_seconds = 5.0;
+void Master::addFilter(FrameworkRecord& framework, const std::string& role,
+                       const std::string& agent_id, const Resources& resources,
+                       double refuse_seconds) {
+  // Mesos: a negative or unusable timeout means the default 5 s; more than
+  // a year is a year; zero means no filter; a filter lasts at least one
+  // allocation interval (MESOS-4302).
+  constexpr double kYear = 365.0 * 24 * 3600;
+  if (!(refuse_seconds >= 0) || !std::isfinite(refuse_seconds)) refuse_seconds = 5.0;
+  if (refuse_seconds > kYear) refuse_seconds = kYear;
   if (refuse_seconds == 0 || resources.empty()) return;
   auto duration =
       std::chrono::duration_cast<Clock::duration>(std::chrono::duration<double>(refuse_seconds));
-  framework.filters.push_back({agent_id, resources.unallocate(), Clock::now() + duration});
+  duration =
+      std::max(duration, std::chrono::duration_cast<Clock::duration>(flags_.allocation_interval));
+  framework.filters.push_back({role, agent_id, resources.unallocate(), Clock::now() + duration});
 }
 
 // --------------------------------------------------------------------- tasks
-
-Resources Master::usedResources(const AgentRecord& agent, const std::string& framework_id) const {
-  Resources used;
-  auto it = agent.tasks.find(framework_id);
-  if (it == agent.tasks.end()) return used;
-  for (const auto& [task_id, task] : it->second) {
-    if (task.holdsResources()) used += task.resources;
-  }
-  return used;
-}
 
 std::map<std::string, Resources> Master::usedResourcesByFramework(const AgentRecord& agent) const {
   std::map<std::string, Resources> used;
@@ -228,12 +272,40 @@ std::map<std::string, Resources> Master::usedResourcesByFramework(const AgentRec
       if (task.holdsResources()) used[framework_id] += task.resources;
     }
   }
+  for (const auto& [framework_id, executors] : agent.executors) {
+    for (const auto& [executor_id, executor] : executors) {
+      used[framework_id] += executor.resources;
+    }
+  }
   return used;
 }
 
+Resources Master::usedResources(const AgentRecord& agent) const {
+  Resources used;
+  for (const auto& [framework_id, resources] : usedResourcesByFramework(agent)) used += resources;
+  return used;
+}
+
+Resources Master::offeredResources(const AgentRecord& agent) const {
+  Resources offered;
+  for (const auto& offer_id : agent.offers) {
+    auto it = offers_.find(offer_id);
+    if (it != offers_.end()) offered += it->second.resources;
+  }
+  return offered;
+}
+
+std::map<std::string, mesos::v1::ExecutorInfo> Master::knownExecutors(
+    const AgentRecord& agent, const std::string& framework_id) const {
+  std::map<std::string, mesos::v1::ExecutorInfo> known;
+  auto it = agent.executors.find(framework_id);
+  if (it == agent.executors.end()) return known;
+  for (const auto& [executor_id, executor] : it->second) known[executor_id] = executor.info;
+  return known;
+}
+
 TaskRecord& Master::addTask(FrameworkRecord& framework, AgentRecord& agent,
-                            const mesos::v1::TaskInfo& info, const Resources& resources,
-                            const std::string& role) {
+                            const mesos::v1::TaskInfo& info, const std::string& role) {
   TaskRecord record;
   auto& task = record.task;
   task.set_name(info.name());
@@ -244,10 +316,16 @@ TaskRecord& Master::addTask(FrameworkRecord& framework, AgentRecord& agent,
   task.set_state(mesos::v1::TASK_STAGING);
   *task.mutable_resources() = info.resources();
   if (info.has_labels()) *task.mutable_labels() = info.labels();
+  if (info.has_discovery()) *task.mutable_discovery() = info.discovery();
   if (info.has_container()) *task.mutable_container() = info.container();
+  if (info.has_health_check()) *task.mutable_health_check() = info.health_check();
   if (info.has_kill_policy()) *task.mutable_kill_policy() = info.kill_policy();
-  if (info.has_command() && info.command().has_user()) task.set_user(info.command().user());
-  record.resources = resources;
+  if (info.has_command() && info.command().has_user()) {
+    task.set_user(info.command().user());
+  } else if (framework.info.has_user()) {
+    task.set_user(framework.info.user());
+  }
+  record.resources = Resources(info.resources());
   record.role = role;
   auto& slot = agent.tasks[framework.id][info.task_id().value()];
   slot = std::move(record);
@@ -273,6 +351,32 @@ void Master::removeTask(AgentRecord& agent, const std::string& framework_id,
   if (fw == agent.tasks.end()) return;
   fw->second.erase(task_id);
   if (fw->second.empty()) agent.tasks.erase(fw);
+}
+
+void Master::completeTask(FrameworkRecord* framework, const mesos::v1::Task& task) {
+  if (!framework) return;
+  framework->completed_tasks.push_back(task);
+  if (framework->completed_tasks.size() > flags_.max_completed_tasks_per_framework) {
+    framework->completed_tasks.erase(framework->completed_tasks.begin());
+  }
+}
+
+void Master::addExecutor(FrameworkRecord& framework, AgentRecord& agent,
+                         const mesos::v1::ExecutorInfo& executor, const std::string& role) {
+  ExecutorRecord record;
+  record.info = executor;
+  if (!record.info.has_framework_id()) record.info.mutable_framework_id()->set_value(framework.id);
+  record.resources = Resources(executor.resources());
+  record.role = role;
+  agent.executors[framework.id][executor.executor_id().value()] = std::move(record);
+}
+
+void Master::removeExecutor(AgentRecord& agent, const std::string& framework_id,
+                            const std::string& executor_id) {
+  auto fw = agent.executors.find(framework_id);
+  if (fw == agent.executors.end()) return;
+  fw->second.erase(executor_id);
+  if (fw->second.empty()) agent.executors.erase(fw);
 }
 
 TaskStatus Master::masterStatus(const std::string& task_id, const std::string& agent_id,

@@ -3,9 +3,12 @@
 // (POST /api/v1; 4.2). Both run the same code per operation, so their
 // 400/409/202 answers agree (SV-HTTP-1..4).
 
+#include <arpa/inet.h>
+
 #include <nlohmann/json.hpp>
 
 #include "fakes/common/resource_format.hpp"
+#include "fakes/master/call_extensions.hpp"
 #include "fakes/master/core/conversions.hpp"
 #include "fakes/master/core/validation.hpp"
 #include "fakes/master/master.hpp"
@@ -100,11 +103,35 @@ std::string stringify(const AgentRecord& agent) {
 
 }  // namespace
 
+std::optional<std::string> Master::authenticate(const std::shared_ptr<http::Exchange>& exchange,
+                                                const char* realm, bool enabled, bool* refused) {
+  *refused = false;
+  if (!enabled) return std::nullopt;
+  std::optional<std::string> authorization;
+  if (auto it = exchange->request().find(http::bhttp::field::authorization);
+      it != exchange->request().end()) {
+    authorization = std::string(it->value());
+  }
+  auto principal = basicPrincipal(authorization, flags_.credentials);
+  if (!principal) {
+    *refused = true;
+    auto response = http::makeResponse(status::unauthorized);
+    response.set(http::bhttp::field::www_authenticate,
+                 std::string("Basic realm=\"") + realm + "\"");
+    exchange->respond(std::move(response));
+  }
+  return principal;
+}
+
 void Master::formEndpoint(std::shared_ptr<http::Exchange> exchange, const std::string& name) {
   const auto& request = exchange->request();
   auto reply = [&](status code, std::string body = {}) {
     exchange->respond(http::makeResponse(code, std::move(body)));
   };
+  bool refused = false;
+  auto principal =
+      authenticate(exchange, kReadWriteRealm, flags_.authenticate_http_readwrite, &refused);
+  if (refused) return;
   if (request.method() != http::bhttp::verb::post) {
     auto response = http::makeResponse(
         status::method_not_allowed,
@@ -156,11 +183,12 @@ void Master::formEndpoint(std::shared_ptr<http::Exchange> exchange, const std::s
     operation.set_type(Operation::DESTROY);
     *operation.mutable_destroy()->mutable_volumes() = *list;
   }
-  operatorOperation(exchange, slave->second, std::move(operation));
+  operatorOperation(exchange, slave->second, std::move(operation), principal);
 }
 
 void Master::operatorOperation(std::shared_ptr<http::Exchange> exchange,
-                               const std::string& agent_id, Operation operation) {
+                               const std::string& agent_id, Operation operation,
+                               const std::optional<std::string>& principal) {
   auto reply = [&](status code, std::string body = {}) {
     exchange->respond(http::makeResponse(code, std::move(body)));
   };
@@ -173,8 +201,8 @@ void Master::operatorOperation(std::shared_ptr<http::Exchange> exchange,
   std::string prefix;
   switch (operation.type()) {
     case Operation::RESERVE:
-      problem = validation::validateReserve(operation.reserve(), std::nullopt, agent->capabilities,
-                                            nullptr);
+      problem =
+          validation::validateReserve(operation.reserve(), principal, agent->capabilities, nullptr);
       prefix = "Invalid RESERVE operation on agent " + stringify(*agent) + ": ";
       break;
     case Operation::UNRESERVE:
@@ -182,7 +210,7 @@ void Master::operatorOperation(std::shared_ptr<http::Exchange> exchange,
       prefix = "Invalid UNRESERVE operation: ";
       break;
     case Operation::CREATE:
-      problem = validation::validateCreate(operation.create(), agent->checkpointed, std::nullopt,
+      problem = validation::validateCreate(operation.create(), agent->checkpointed, principal,
                                            agent->capabilities, nullptr);
       prefix = "Invalid CREATE operation on agent " + stringify(*agent) + ": ";
       break;
@@ -204,6 +232,7 @@ void Master::operatorOperation(std::shared_ptr<http::Exchange> exchange,
   }
   if (problem) return reply(status::bad_request, prefix + *problem);
 
+  // Http::_operation.
   auto conversions = conversionsFor(operation);
   if (!conversions) {
     return reply(status::bad_request, "Invalid " + Operation::Type_Name(operation.type()) +
@@ -212,7 +241,8 @@ void Master::operatorOperation(std::shared_ptr<http::Exchange> exchange,
   Resources required;
   for (const auto& conversion : *conversions) required += conversion.consumed;
 
-  // Rescind offers, one at a time, until what they held covers the operation.
+  // Rescind offers, one at a time, until what they held covers the
+  // operation; their frameworks get a default (5 s) refusal filter.
   Resources recovered;
   for (const auto& offer_id : std::set<std::string>(agent->offers)) {
     Resources offered = offers_.at(offer_id).resources.unallocate();
@@ -221,20 +251,17 @@ void Master::operatorOperation(std::shared_ptr<http::Exchange> exchange,
     required -= offered;
     auto& offer = offers_.at(offer_id);
     if (FrameworkRecord* framework = findFramework(offer.framework_id)) {
-      addFilter(*framework, agent->id, offer.resources, 5.0);
+      addFilter(*framework, offer.role, agent->id, offer.resources, 5.0);
     }
     rescindOffer(offer_id);
     if (applyConversions(recovered, *conversions)) break;
   }
 
-  auto applied = applyConversions(available(view(), *agent), *conversions);
+  // Allocator::updateAvailable: the operation must apply to what the agent
+  // has available (SV-HTTP-3 says what that is per profile).
+  auto applied = applyConversions(availableToOperator(view(), *agent), *conversions);
   if (!applied) return reply(status::conflict, applied.error());
-  auto total = applyConversions(agent->total, *conversions);
-  if (!total) return reply(status::conflict, total.error());
-  agent->total = *total;
-  updateAgentResources(*agent, agent->total.filter([](const mesos::v1::Resource& r) {
-    return fakes::isDynamicallyReserved(r) || fakes::isPersistentVolume(r);
-  }));
+  applyToAgent(*agent, operation);
   log::info("applied ", Operation::Type_Name(operation.type()), " from the operator API on agent ",
             agent->id);
   reply(status::accepted);
@@ -245,6 +272,10 @@ void Master::operatorApi(std::shared_ptr<http::Exchange> exchange) {
   auto reply = [&](status code, std::string body = {}) {
     exchange->respond(http::makeResponse(code, std::move(body)));
   };
+  bool refused = false;
+  auto principal =
+      authenticate(exchange, kReadWriteRealm, flags_.authenticate_http_readwrite, &refused);
+  if (refused) return;
   if (request.method() != http::bhttp::verb::post) {
     auto response = http::makeResponse(
         status::method_not_allowed,
@@ -257,11 +288,16 @@ void Master::operatorApi(std::shared_ptr<http::Exchange> exchange) {
     return reply(status::bad_request, "Expecting 'Content-Type' to be present");
   }
   v1master::Call call;
+  bool json_request = false;
   if (content_type->value() == kProtobuf) {
     if (!call.ParseFromString(request.body())) {
       return reply(status::bad_request, "Failed to parse body into Call protobuf");
     }
   } else if (content_type->value() == kJson) {
+    json_request = true;
+    if (!nlohmann::json::accept(request.body())) {
+      return reply(status::bad_request, "Failed to parse body into JSON: syntax error");
+    }
     if (auto error = wire::parseJson(request.body(), &call)) {
       return reply(status::bad_request, "Failed to convert JSON into Call protobuf: " + *error);
     }
@@ -269,31 +305,50 @@ void Master::operatorApi(std::shared_ptr<http::Exchange> exchange) {
     return reply(status::unsupported_media_type,
                  "Expecting 'Content-Type' of application/json or application/x-protobuf");
   }
+  const std::string body_text = json_request ? std::string(request.body()) : std::string();
+  OperatorRequest extensions{call, body_text, json_request};
+  auto has_field = [&](int number) {
+    static const std::map<int, const char*> keys = {{3, "set_logging_level"},
+                                                    {4, "list_files"},
+                                                    {5, "read_file"},
+                                                    {6, "update_weights"},
+                                                    {11, "update_maintenance_schedule"},
+                                                    {12, "start_maintenance"},
+                                                    {13, "stop_maintenance"},
+                                                    {14, "set_quota"},
+                                                    {15, "remove_quota"},
+                                                    {20, "update_quota"},
+                                                    {21, "drain_agent"}};
+    auto it = keys.find(number);
+    return it != keys.end() && hasCallField(extensions, number, it->second);
+  };
+  if (auto error = validation::validateOperatorCall(call, has_field)) {
+    return reply(status::bad_request, "Failed to validate master::Call: " + *error);
+  }
   std::optional<std::string_view> accept_header;
   if (auto it = request.find("Accept"); it != request.end()) accept_header = it->value();
   bool json = http::acceptsMediaType(accept_header, kJson);
   bool protobuf = !json && http::acceptsMediaType(accept_header, kProtobuf);
   if (!json && !protobuf) {
     return reply(status::not_acceptable,
-                 "Expecting 'Accept' to allow 'application/json' or 'application/x-protobuf'");
+                 "Expecting 'Accept' to allow 'application/x-protobuf' or 'application/json'");
   }
-  auto respond = [&](const v1master::Response& response) {
+  auto respond = [&](const v1master::Response& response, bool hand_written = false) {
     // GET_STATE and friends are written by hand in Mesos: empty top-level
     // lists appear, elements go through the v0 types (wire/operator_json).
     std::string body = protobuf ? response.SerializeAsString()
-                                : wire::toJsonString(response, wire::operatorResponseJsonOptions());
+                       : hand_written
+                           ? wire::toJsonString(response, wire::operatorResponseJsonOptions())
+                           : wire::toJsonString(response);
     exchange->respond(
         http::makeResponse(status::ok, std::move(body), std::string(protobuf ? kProtobuf : kJson)));
-  };
-  auto require = [&](bool present, const char* field) {
-    if (!present)
-      reply(status::bad_request, std::string("Expecting '") + field + "' to be present");
-    return present;
   };
 
   Operation operation;
   std::string agent_id;
   switch (call.type()) {
+    case v1master::Call::UNKNOWN:
+      return reply(status::not_implemented);
     case v1master::Call::GET_HEALTH: {
       v1master::Response response;
       response.set_type(v1master::Response::GET_HEALTH);
@@ -306,62 +361,127 @@ void Master::operatorApi(std::shared_ptr<http::Exchange> exchange) {
       response.mutable_get_version()->mutable_version_info()->set_version("1.12.0");
       return respond(response);
     }
+    case v1master::Call::GET_FLAGS: {
+      v1master::Response response;
+      response.set_type(v1master::Response::GET_FLAGS);
+      auto flags = nlohmann::json::parse(flagsJson())["flags"];
+      for (auto it = flags.begin(); it != flags.end(); ++it) {
+        auto* flag = response.mutable_get_flags()->add_flags();
+        flag->set_name(it.key());
+        flag->set_value(it.value().get<std::string>());
+      }
+      return respond(response);
+    }
+    case v1master::Call::GET_METRICS: {
+      v1master::Response response;
+      response.set_type(v1master::Response::GET_METRICS);
+      auto metrics = nlohmann::json::parse(metricsJson());
+      for (auto it = metrics.begin(); it != metrics.end(); ++it) {
+        auto* metric = response.mutable_get_metrics()->add_metrics();
+        metric->set_name(it.key());
+        metric->set_value(it.value().get<double>());
+      }
+      return respond(response);
+    }
+    case v1master::Call::GET_MASTER: {
+      v1master::Response response;
+      response.set_type(v1master::Response::GET_MASTER);
+      auto* info = response.mutable_get_master()->mutable_master_info();
+      info->set_id(id_);
+      info->set_ip(inet_addr(flags_.ip.c_str()));
+      info->set_port(process_.port());
+      info->set_pid(process_.self().str());
+      info->set_hostname(flags_.hostname);
+      info->set_version("1.12.0");
+      info->mutable_address()->set_hostname(flags_.hostname);
+      info->mutable_address()->set_ip(flags_.ip);
+      info->mutable_address()->set_port(process_.port());
+      for (auto type : {mesos::v1::MasterInfo::Capability::AGENT_UPDATE,
+                        mesos::v1::MasterInfo::Capability::AGENT_DRAINING,
+                        mesos::v1::MasterInfo::Capability::QUOTA_V2}) {
+        info->add_capabilities()->set_type(type);
+      }
+      response.mutable_get_master()->set_start_time(start_time_);
+      response.mutable_get_master()->set_elected_time(start_time_);
+      return respond(response);
+    }
+    case v1master::Call::GET_OPERATIONS: {
+      // No operation with feedback is ever kept (see accept.cpp).
+      v1master::Response response;
+      response.set_type(v1master::Response::GET_OPERATIONS);
+      response.mutable_get_operations();
+      return respond(response);
+    }
     case v1master::Call::GET_STATE:
     case v1master::Call::GET_AGENTS:
     case v1master::Call::GET_FRAMEWORKS:
+    case v1master::Call::GET_EXECUTORS:
     case v1master::Call::GET_TASKS:
-      return respond(stateResponse(call.type()));
+      return respond(stateResponse(call.type()), true);
+    case v1master::Call::GET_QUOTA:
+    case v1master::Call::UPDATE_QUOTA:
+    case v1master::Call::SET_QUOTA:
+    case v1master::Call::REMOVE_QUOTA:
+      return quotaCall(exchange, call, body_text, json_request, protobuf);
     case v1master::Call::RESERVE_RESOURCES:
-      if (!require(call.has_reserve_resources(), "reserve_resources")) return;
       agent_id = call.reserve_resources().agent_id().value();
       operation.set_type(Operation::RESERVE);
       *operation.mutable_reserve()->mutable_resources() = call.reserve_resources().resources();
       *operation.mutable_reserve()->mutable_source() = call.reserve_resources().source();
       break;
     case v1master::Call::UNRESERVE_RESOURCES:
-      if (!require(call.has_unreserve_resources(), "unreserve_resources")) return;
       agent_id = call.unreserve_resources().agent_id().value();
       operation.set_type(Operation::UNRESERVE);
       *operation.mutable_unreserve()->mutable_resources() = call.unreserve_resources().resources();
       break;
     case v1master::Call::CREATE_VOLUMES:
-      if (!require(call.has_create_volumes(), "create_volumes")) return;
       agent_id = call.create_volumes().agent_id().value();
       operation.set_type(Operation::CREATE);
       *operation.mutable_create()->mutable_volumes() = call.create_volumes().volumes();
       break;
     case v1master::Call::DESTROY_VOLUMES:
-      if (!require(call.has_destroy_volumes(), "destroy_volumes")) return;
       agent_id = call.destroy_volumes().agent_id().value();
       operation.set_type(Operation::DESTROY);
       *operation.mutable_destroy()->mutable_volumes() = call.destroy_volumes().volumes();
       break;
     case v1master::Call::GROW_VOLUME:
-      if (!require(call.has_grow_volume(), "grow_volume")) return;
       agent_id = call.grow_volume().agent_id().value();
       operation.set_type(Operation::GROW_VOLUME);
       *operation.mutable_grow_volume()->mutable_volume() = call.grow_volume().volume();
       *operation.mutable_grow_volume()->mutable_addition() = call.grow_volume().addition();
       break;
     case v1master::Call::SHRINK_VOLUME:
-      if (!require(call.has_shrink_volume(), "shrink_volume")) return;
       agent_id = call.shrink_volume().agent_id().value();
       operation.set_type(Operation::SHRINK_VOLUME);
       *operation.mutable_shrink_volume()->mutable_volume() = call.shrink_volume().volume();
       *operation.mutable_shrink_volume()->mutable_subtract() = call.shrink_volume().subtract();
       break;
     case v1master::Call::TEARDOWN: {
-      if (!require(call.has_teardown(), "teardown")) return;
       FrameworkRecord* framework = findFramework(call.teardown().framework_id().value());
       if (!framework) return reply(status::bad_request, "No framework found with specified ID");
       reply(status::ok);
       return teardown(*framework);
     }
+    case v1master::Call::DEACTIVATE_AGENT:
+    case v1master::Call::REACTIVATE_AGENT: {
+      bool deactivate = call.type() == v1master::Call::DEACTIVATE_AGENT;
+      const auto& id = deactivate ? call.deactivate_agent().agent_id().value()
+                                  : call.reactivate_agent().agent_id().value();
+      AgentRecord* agent = findAgent(id);
+      if (!agent) return reply(status::bad_request, "Agent '" + id + "' not found");
+      agent->active = !deactivate;
+      if (deactivate) {
+        for (const auto& offer_id : std::set<std::string>(agent->offers)) rescindOffer(offer_id);
+      } else {
+        allocateSoon();
+      }
+      return reply(status::ok);
+    }
     default:
       return reply(status::not_implemented,
                    "Call " + v1master::Call::Type_Name(call.type()) + " is not implemented");
   }
-  operatorOperation(exchange, agent_id, std::move(operation));
+  operatorOperation(exchange, agent_id, std::move(operation), principal);
 }
 
 }  // namespace svh::master

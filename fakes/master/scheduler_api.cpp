@@ -1,5 +1,6 @@
 // The v1 scheduler API: the HTTP-level checks in Mesos's order (PROTOCOL.md
-// 1.2), SUBSCRIBE with its RecordIO event stream, and the other calls.
+// 1.2), SUBSCRIBE with its RecordIO event stream, and the other calls
+// (1.4), answered as Master::Http::scheduler and the Master's handlers do.
 
 #include <arpa/inet.h>
 
@@ -10,6 +11,7 @@
 #include "fakes/master/master.hpp"
 #include "harness/http/media_type.hpp"
 #include "harness/util/log.hpp"
+#include "harness/wire/evolve.hpp"
 #include "harness/wire/json_codec.hpp"
 #include "harness/wire/recordio.hpp"
 #include "harness/wire/uuid.hpp"
@@ -32,6 +34,23 @@ std::optional<std::string_view> header(const http::Request& request, std::string
   return it->value();
 }
 
+std::string lowercase(std::string text) {
+  for (auto& c : text) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+  return text;
+}
+
+// stout stringify(set<string>): "{ a, b }".
+std::string formatSet(const std::set<std::string>& values) {
+  std::string out = "{ ";
+  bool first = true;
+  for (const auto& value : values) {
+    if (!first) out += ", ";
+    first = false;
+    out += value;
+  }
+  return out + " }";
+}
+
 }  // namespace
 
 void Master::schedulerApi(std::shared_ptr<http::Exchange> exchange) {
@@ -39,6 +58,10 @@ void Master::schedulerApi(std::shared_ptr<http::Exchange> exchange) {
   auto reply = [&](status code, std::string body = {}) {
     exchange->respond(http::makeResponse(code, std::move(body)));
   };
+  bool refused = false;
+  auto principal =
+      authenticate(exchange, kSchedulerRealm, flags_.authenticate_http_frameworks, &refused);
+  if (refused) return;
   if (request.method() != http::bhttp::verb::post) {
     auto response = http::makeResponse(
         status::method_not_allowed,
@@ -66,7 +89,7 @@ void Master::schedulerApi(std::shared_ptr<http::Exchange> exchange) {
                  "Expecting 'Content-Type' of application/json or application/x-protobuf");
   }
 
-  if (auto error = validation::validateSchedulerCall(call)) {
+  if (auto error = validation::validateSchedulerCall(call, principal)) {
     return reply(status::bad_request, "Failed to validate scheduler::Call: " + *error);
   }
 
@@ -84,12 +107,20 @@ void Master::schedulerApi(std::shared_ptr<http::Exchange> exchange) {
         return reply(status::bad_request,
                      "Subscribe calls should not include the 'Mesos-Stream-Id' header");
       }
-      return subscribe(exchange, std::move(call), protobuf);
+      return subscribe(exchange, std::move(call), protobuf, principal);
     }
   }
 
   FrameworkRecord* framework = findFramework(call.framework_id().value());
   if (!framework) return reply(status::bad_request, "Framework cannot be found");
+  std::string call_name = lowercase(scheduler::Call::Type_Name(call.type()));
+  count(frameworkMetric(*framework, "calls"));
+  count(frameworkMetric(*framework, "calls/") + call_name);
+  if (principal && *principal != framework->info.principal()) {
+    return reply(status::bad_request, "Authenticated principal '" + *principal +
+                                          "' does not match principal '" +
+                                          framework->info.principal() + "' set in `FrameworkInfo`");
+  }
   if (!framework->connected) return reply(status::forbidden, "Framework is not subscribed");
   auto stream_id = header(request, "Mesos-Stream-Id");
   if (!stream_id) {
@@ -123,30 +154,52 @@ void Master::schedulerApi(std::shared_ptr<http::Exchange> exchange) {
     case scheduler::Call::KILL:
       reply(status::accepted);
       return kill(*framework, call.kill());
+    case scheduler::Call::SHUTDOWN:
+      reply(status::accepted);
+      return shutdown(*framework, call.shutdown());
     case scheduler::Call::ACKNOWLEDGE:
       reply(status::accepted);
       return acknowledge(*framework, call.acknowledge());
+    case scheduler::Call::ACKNOWLEDGE_OPERATION_STATUS:
+      reply(status::accepted);
+      return acknowledgeOperationStatus(*framework, call.acknowledge_operation_status());
     case scheduler::Call::RECONCILE:
       reply(status::accepted);
       return reconcile(*framework, call.reconcile());
-    case scheduler::Call::SHUTDOWN:
+    case scheduler::Call::RECONCILE_OPERATIONS:
+      reply(status::accepted);
+      return reconcileOperations(*framework, call.reconcile_operations());
     case scheduler::Call::MESSAGE:
+      reply(status::accepted);
+      return message(*framework, call.message());
     case scheduler::Call::REQUEST:
+      // Passed to the allocator, which ignores it (as Mesos's does).
+      count("master/messages_resource_request");
+      return reply(status::accepted);
     case scheduler::Call::ACCEPT_INVERSE_OFFERS:
     case scheduler::Call::DECLINE_INVERSE_OFFERS:
-    case scheduler::Call::ACKNOWLEDGE_OPERATION_STATUS:
-    case scheduler::Call::RECONCILE_OPERATIONS:
+      // This master sends no inverse offers (no maintenance), so every id
+      // is unknown; Mesos ignores those.
       return reply(status::accepted);
-    case scheduler::Call::UPDATE_FRAMEWORK:
-      return reply(status::ok);
+    case scheduler::Call::UPDATE_FRAMEWORK: {
+      auto [code, body] = updateFramework(*framework, std::move(*call.mutable_update_framework()));
+      return reply(code, std::move(body));
+    }
     default:
-      return reply(status::not_implemented, "Received an unexpected call type");
+      return reply(status::not_implemented);
   }
 }
 
 void Master::subscribe(std::shared_ptr<http::Exchange> exchange, scheduler::Call call,
-                       bool protobuf) {
+                       bool protobuf, const std::optional<std::string>& principal) {
   FrameworkInfo info = call.subscribe().framework_info();
+  // An authenticated framework without a principal gets the one it
+  // authenticated with.
+  if (principal && !info.has_principal()) info.set_principal(*principal);
+  bool reregistering = info.has_id() && !info.id().value().empty();
+  count(reregistering ? "master/messages_reregister_framework"
+                      : "master/messages_register_framework");
+
   std::string stream_id = wire::randomUuidString();
   auto response = http::makeResponse(status::ok, {}, std::string(protobuf ? kProtobuf : kJson));
   response.set("Mesos-Stream-Id", stream_id);
@@ -155,7 +208,7 @@ void Master::subscribe(std::shared_ptr<http::Exchange> exchange, scheduler::Call
   auto stream = exchange->stream(std::move(response));
 
   auto refuse = [&](const std::string& message) {
-    log::info("refusing subscription of framework '", info.name(), "': ", message);
+    log::info("Refusing subscription of framework '", info.name(), "': ", message);
     scheduler::Event event;
     event.set_type(scheduler::Event::ERROR);
     event.mutable_error()->set_message(message);
@@ -163,40 +216,49 @@ void Master::subscribe(std::shared_ptr<http::Exchange> exchange, scheduler::Call
     stream->write(wire::encodeRecord(bytes));
     stream->close();
   };
+
+  // Master::validateFramework.
   if (auto error = validation::validateFrameworkInfo(info)) return refuse(*error);
-  std::set<std::string> roles;
-  if (info.capabilities_size() > 0 &&
-      std::any_of(info.capabilities().begin(), info.capabilities().end(), [](const auto& c) {
-        return c.type() == FrameworkInfo::Capability::MULTI_ROLE;
-      })) {
-    roles.insert(info.roles().begin(), info.roles().end());
-  } else {
-    roles.insert(info.has_role() ? info.role() : "*");
-  }
+  std::set<std::string> roles = validation::frameworkRoles(info);
   if (flags_.roles) {
+    std::set<std::string> invalid;
     for (const auto& role : roles) {
-      if (!flags_.roles->count(role)) {
-        return refuse("Role '" + role + "' is not present in the master's --roles");
-      }
+      if (!flags_.roles->count(role)) invalid.insert(role);
+    }
+    if (!invalid.empty()) {
+      return refuse("Roles " + formatSet(invalid) + " are not present in the master's --roles");
     }
   }
+  if (reregistering && completed_frameworks_.count(info.id().value())) {
+    return refuse("Framework has been removed");
+  }
+  std::set<std::string> suppressed(call.subscribe().suppressed_roles().begin(),
+                                   call.subscribe().suppressed_roles().end());
+  if (auto error = validation::validateSuppressedRoles(roles, suppressed)) return refuse(*error);
 
   FrameworkRecord* framework = nullptr;
-  if (info.has_id() && !info.id().value().empty()) {
-    if (completed_frameworks_.count(info.id().value())) {
-      return refuse("Framework has been removed");
-    }
+  if (reregistering) {
     framework = findFramework(info.id().value());
     if (framework) {
-      // Failover: the previous subscription ends.
+      // Fields that cannot change keep their old values; a new principal
+      // is refused.
+      info.set_user(framework->info.user());
+      info.set_checkpoint(framework->info.checkpoint());
+      if (auto error = validation::validateFrameworkUpdate(framework->info, info)) {
+        return refuse(*error);
+      }
+      // Failover: the previous subscription ends and its offers go back.
       if (framework->stream && !framework->stream->closed()) {
         sendError(*framework, "Framework failed over");
       }
+      for (const auto& offer_id : std::set<std::string>(framework->offers)) removeOffer(offer_id);
       framework->reregistered_time = now();
     }
   }
   if (!framework) {
-    std::string id = info.has_id() && !info.id().value().empty() ? info.id().value() : [&] {
+    // A new framework, or one unknown to this master (after a master
+    // failover): it keeps the id it asks for.
+    std::string id = reregistering ? info.id().value() : [&] {
       char suffix[16];
       std::snprintf(suffix, sizeof suffix, "%04d", next_framework_++);
       return id_ + "-" + suffix;
@@ -206,18 +268,17 @@ void Master::subscribe(std::shared_ptr<http::Exchange> exchange, scheduler::Call
     framework->id = id;
     framework->registered_time = now();
   }
-  framework->info = info;
-  framework->roles = roles;
+  applyFrameworkInfo(*framework, info, suppressed);
   framework->connected = true;
   framework->active = true;
   framework->stream = stream;
   framework->stream_id = stream_id;
   framework->protobuf_stream = protobuf;
   framework->disconnected_at.reset();
-  framework->suppressed_roles = {call.subscribe().suppressed_roles().begin(),
-                                 call.subscribe().suppressed_roles().end()};
+  framework->unregistered_time.reset();
   timers_.erase("failover:" + framework->id);
   log::info("framework ", framework->id, " '", info.name(), "' subscribed");
+  count(frameworkMetric(*framework, "calls/subscribe"));
 
   std::string id = framework->id;
   stream->onClose([this, id, stream_id] { disconnectFramework(id, stream_id); });
@@ -243,12 +304,75 @@ void Master::subscribe(std::shared_ptr<http::Exchange> exchange, scheduler::Call
     master_info->add_capabilities()->set_type(type);
   }
   sendEvent(*framework, subscribed);
-  // Mesos 1.12 sends the first HEARTBEAT right after SUBSCRIBED (recorded).
+  // Mesos 1.12 sends the first HEARTBEAT right after SUBSCRIBED (recorded;
+  // PROTOCOL.md 1.3 says 15 s later, the recording wins).
   heartbeat(id, stream_id);
+  if (reregistering) sendFrameworkUpdates(*framework);
   // A new framework is offered resources without waiting for the next cycle.
-  asio::post(io_, [this] {
-    if (!stopped_) allocate();
-  });
+  allocateSoon();
+}
+
+void Master::applyFrameworkInfo(FrameworkRecord& framework, const FrameworkInfo& info,
+                                const std::set<std::string>& suppressed_roles) {
+  std::set<std::string> roles = validation::frameworkRoles(info);
+  // Offers made to roles the framework left are rescinded.
+  for (const auto& offer_id : std::set<std::string>(framework.offers)) {
+    auto it = offers_.find(offer_id);
+    if (it != offers_.end() && !roles.count(it->second.role)) rescindOffer(offer_id);
+  }
+  // Filters of roles it left go with them.
+  auto& filters = framework.filters;
+  filters.erase(std::remove_if(filters.begin(), filters.end(),
+                               [&](const RefusalFilter& f) { return !roles.count(f.role); }),
+                filters.end());
+  framework.info = info;
+  framework.roles = roles;
+  framework.suppressed_roles = suppressed_roles;
+}
+
+std::pair<status, std::string> Master::updateFramework(FrameworkRecord& framework,
+                                                       scheduler::Call::UpdateFramework update) {
+  FrameworkInfo info = update.framework_info();
+  if (auto error = validation::validateFrameworkInfo(info)) {
+    return {status::bad_request, "Supplied FrameworkInfo is not valid: " + *error};
+  }
+  std::set<std::string> roles = validation::frameworkRoles(info);
+  if (flags_.roles) {
+    std::set<std::string> invalid;
+    for (const auto& role : roles) {
+      if (!flags_.roles->count(role)) invalid.insert(role);
+    }
+    if (!invalid.empty()) {
+      return {status::bad_request, "Supplied FrameworkInfo is not valid: Roles " +
+                                       formatSet(invalid) +
+                                       " are not present in the master's --roles"};
+    }
+  }
+  if (auto error = validation::validateFrameworkUpdate(framework.info, info)) {
+    return {status::bad_request, "FrameworkInfo update is not valid: " + *error};
+  }
+  std::set<std::string> suppressed(update.suppressed_roles().begin(),
+                                   update.suppressed_roles().end());
+  if (auto error = validation::validateSuppressedRoles(roles, suppressed)) {
+    return {status::bad_request, "'UpdateFramework' call is not valid: " + *error};
+  }
+  bool changed = framework.info.SerializeAsString() != info.SerializeAsString();
+  applyFrameworkInfo(framework, info, suppressed);
+  log::info("framework ", framework.id, " updated");
+  if (changed) sendFrameworkUpdates(framework);
+  allocateSoon();
+  return {status::ok, ""};
+}
+
+void Master::sendFrameworkUpdates(const FrameworkRecord& framework) {
+  for (auto& [agent_id, agent] : agents_) {
+    if (!agent.connected) continue;
+    mesos::internal::UpdateFrameworkMessage message;
+    message.mutable_framework_id()->set_value(framework.id);
+    message.set_pid(wire::Upid{}.str());
+    *message.mutable_framework_info() = wire::evolve<mesos::FrameworkInfo>(framework.info);
+    process_.send(agent.pid, message);
+  }
 }
 
 void Master::heartbeat(const std::string& framework_id, const std::string& stream_id) {
@@ -268,6 +392,9 @@ void Master::sendEvent(FrameworkRecord& framework, const scheduler::Event& event
   if (!framework.stream || framework.stream->closed()) return;
   auto bytes = framework.protobuf_stream ? event.SerializeAsString() : wire::toJsonString(event);
   framework.stream->write(wire::encodeRecord(bytes));
+  std::string type = lowercase(scheduler::Event::Type_Name(event.type()));
+  count(frameworkMetric(framework, "events"));
+  count(frameworkMetric(framework, "events/") + type);
 }
 
 void Master::sendError(FrameworkRecord& framework, const std::string& message) {
@@ -311,11 +438,22 @@ void Master::teardown(FrameworkRecord& framework) {
   log::info("removing framework ", id);
   for (const auto& offer_id : std::set<std::string>(framework.offers)) removeOffer(offer_id);
   for (auto& [agent_id, agent] : agents_) {
-    if (!agent.tasks.count(id)) continue;
+    bool has_tasks = agent.tasks.count(id) > 0;
+    bool has_executors = agent.executors.count(id) > 0;
+    if (!has_tasks && !has_executors) continue;
     mesos::internal::ShutdownFrameworkMessage message;
     message.mutable_framework_id()->set_value(id);
     if (agent.connected) process_.send(agent.pid, message);
+    // Its tasks end as killed in the completed list (Mesos removeFramework).
+    if (has_tasks) {
+      for (auto& [task_id, task] : agent.tasks.at(id)) {
+        mesos::v1::Task done = task.task;
+        if (!isTerminal(done.state())) done.set_state(mesos::v1::TASK_KILLED);
+        completeTask(&framework, done);
+      }
+    }
     agent.tasks.erase(id);
+    agent.executors.erase(id);
   }
   timers_.erase("hb:" + id);
   timers_.erase("failover:" + id);
@@ -325,6 +463,7 @@ void Master::teardown(FrameworkRecord& framework) {
   completed.connected = false;
   completed.active = false;
   completed.stream.reset();
+  completed.offers.clear();
   completed.unregistered_time = now();
   completed_frameworks_[id] = std::move(completed);
   if (stream) stream->close();
@@ -332,10 +471,12 @@ void Master::teardown(FrameworkRecord& framework) {
 
 void Master::decline(FrameworkRecord& framework, const scheduler::Call::Decline& decline) {
   double refuse = decline.has_filters() ? decline.filters().refuse_seconds() : 5.0;
+  count("master/messages_decline_offers");
   for (const auto& offer_id : decline.offer_ids()) {
     auto it = offers_.find(offer_id.value());
     if (it == offers_.end() || it->second.framework_id != framework.id) continue;
-    addFilter(framework, it->second.agent_id, it->second.resources, refuse);
+    addFilter(framework, it->second.role, it->second.agent_id, it->second.resources, refuse);
+    count(frameworkMetric(framework, "offers/declined"));
     removeOffer(offer_id.value());
   }
 }
@@ -343,20 +484,38 @@ void Master::decline(FrameworkRecord& framework, const scheduler::Call::Decline&
 void Master::revive(FrameworkRecord& framework, const scheduler::Call::Revive& revive) {
   std::set<std::string> roles(revive.roles().begin(), revive.roles().end());
   if (roles.empty()) roles = framework.roles;
+  count("master/messages_revive_offers");
+  for (const auto& role : roles) {
+    if (!framework.roles.count(role)) {
+      log::warning("Dropping REVIVE call from framework ", framework.id,
+                   ": Role '" + role + "' is not one of the framework's roles");
+      return;
+    }
+  }
   for (const auto& role : roles) framework.suppressed_roles.erase(role);
-  framework.filters.clear();
-  asio::post(io_, [this] {
-    if (!stopped_) allocate();
-  });
+  auto& filters = framework.filters;
+  filters.erase(std::remove_if(filters.begin(), filters.end(),
+                               [&](const RefusalFilter& f) { return roles.count(f.role) > 0; }),
+                filters.end());
+  allocateSoon();
 }
 
 void Master::suppress(FrameworkRecord& framework, const scheduler::Call::Suppress& suppress) {
   std::set<std::string> roles(suppress.roles().begin(), suppress.roles().end());
   if (roles.empty()) roles = framework.roles;
+  count("master/messages_suppress_offers");
+  for (const auto& role : roles) {
+    if (!framework.roles.count(role)) {
+      log::warning("Dropping SUPPRESS call from framework ", framework.id,
+                   ": Role '" + role + "' is not one of the framework's roles");
+      return;
+    }
+  }
   framework.suppressed_roles.insert(roles.begin(), roles.end());
 }
 
 void Master::kill(FrameworkRecord& framework, const scheduler::Call::Kill& kill) {
+  count("master/messages_kill_task");
   AgentRecord* agent = nullptr;
   TaskRecord* task = findTask(framework.id, kill.task_id().value(), &agent);
   if (!task) {
@@ -372,22 +531,60 @@ void Master::kill(FrameworkRecord& framework, const scheduler::Call::Kill& kill)
   message.mutable_framework_id()->set_value(framework.id);
   message.mutable_task_id()->set_value(kill.task_id().value());
   if (kill.has_kill_policy()) {
-    message.mutable_kill_policy()->ParseFromString(kill.kill_policy().SerializeAsString());
+    *message.mutable_kill_policy() = wire::evolve<mesos::KillPolicy>(kill.kill_policy());
   }
+  process_.send(agent->pid, message);
+}
+
+void Master::shutdown(FrameworkRecord& framework, const scheduler::Call::Shutdown& shutdown) {
+  AgentRecord* agent = findAgent(shutdown.agent_id().value());
+  if (!agent || !agent->connected) {
+    log::warning("Cannot shut down executor '", shutdown.executor_id().value(), "' of framework ",
+                 framework.id, " on agent ", shutdown.agent_id().value(),
+                 ": the agent is not connected");
+    return;
+  }
+  mesos::internal::ShutdownExecutorMessage message;
+  message.mutable_executor_id()->set_value(shutdown.executor_id().value());
+  message.mutable_framework_id()->set_value(framework.id);
+  process_.send(agent->pid, message);
+}
+
+void Master::message(FrameworkRecord& framework, const scheduler::Call::Message& call) {
+  count("master/messages_framework_to_executor");
+  AgentRecord* agent = findAgent(call.agent_id().value());
+  if (!agent || !agent->connected) {
+    log::warning("Cannot send framework message for framework ", framework.id, " to agent ",
+                 call.agent_id().value(), ": the agent is not connected");
+    count("master/invalid_framework_to_executor_messages");
+    return;
+  }
+  mesos::internal::FrameworkToExecutorMessage message;
+  message.mutable_slave_id()->set_value(agent->id);
+  message.mutable_framework_id()->set_value(framework.id);
+  message.mutable_executor_id()->set_value(call.executor_id().value());
+  message.set_data(call.data());
   process_.send(agent->pid, message);
 }
 
 void Master::acknowledge(FrameworkRecord& framework,
                          const scheduler::Call::Acknowledge& acknowledge) {
+  count("master/messages_status_update_acknowledgement");
   AgentRecord* agent = findAgent(acknowledge.agent_id().value());
-  if (!agent) return;
+  if (!agent) {
+    count("master/invalid_status_update_acknowledgements");
+    return;
+  }
   auto fw = agent->tasks.find(framework.id);
   TaskRecord* task = nullptr;
   if (fw != agent->tasks.end()) {
     auto it = fw->second.find(acknowledge.task_id().value());
     if (it != fw->second.end()) task = &it->second;
   }
-  if (!agent->connected) return;  // the agent retries the update later
+  if (!agent->connected) {
+    count("master/invalid_status_update_acknowledgements");
+    return;  // the agent retries the update later
+  }
   mesos::internal::StatusUpdateAcknowledgementMessage message;
   message.mutable_slave_id()->set_value(agent->id);
   message.mutable_framework_id()->set_value(framework.id);
@@ -396,15 +593,38 @@ void Master::acknowledge(FrameworkRecord& framework,
   process_.send(agent->pid, message);
   if (task && isTerminal(task->task.status_update_state()) &&
       task->task.status_update_uuid() == acknowledge.uuid()) {
-    framework.completed_tasks.push_back(task->task);
-    if (framework.completed_tasks.size() > 1000) {
-      framework.completed_tasks.erase(framework.completed_tasks.begin());
-    }
+    completeTask(&framework, task->task);
     removeTask(*agent, framework.id, acknowledge.task_id().value());
   }
 }
 
+void Master::acknowledgeOperationStatus(
+    FrameworkRecord& framework, const scheduler::Call::AcknowledgeOperationStatus& acknowledge) {
+  // Mesos forwards the acknowledgement only to connected agents that
+  // report operation feedback for the resources concerned.
+  count("master/messages_operation_status_update_acknowledgement");
+  AgentRecord* agent = findAgent(acknowledge.agent_id().value());
+  bool usable =
+      agent && agent->connected &&
+      (acknowledge.has_resource_provider_id() ? agent->capabilities.resource_provider
+                                              : agent->capabilities.agent_operation_feedback);
+  if (!usable) {
+    log::warning("Cannot send operation status update acknowledgement for operation '",
+                 acknowledge.operation_id().value(), "' of framework ", framework.id, " to agent ",
+                 acknowledge.agent_id().value());
+    count("master/invalid_operation_status_update_acknowledgements");
+    return;
+  }
+  // This master never sends operations with feedback to agents (it sends
+  // CheckpointResourcesMessage), so no operation can be waiting for this
+  // acknowledgement.
+  log::warning("Ignoring acknowledgement of unknown operation '",
+               acknowledge.operation_id().value(), "' of framework ", framework.id);
+  count("master/invalid_operation_status_update_acknowledgements");
+}
+
 void Master::reconcile(FrameworkRecord& framework, const scheduler::Call::Reconcile& reconcile) {
+  count("master/messages_reconcile_tasks");
   bool partition_aware = framework.hasCapability(FrameworkInfo::Capability::PARTITION_AWARE);
   auto send = [&](const TaskRecord& task) {
     auto status =
@@ -434,6 +654,34 @@ void Master::reconcile(FrameworkRecord& framework, const scheduler::Call::Reconc
         entry.task_id().value(), agent_id, state, TaskStatus::REASON_RECONCILIATION,
         "Reconciliation: Task is unknown" + std::string(agent_known ? "" : " to the agent"));
     sendMasterUpdate(framework, status);
+  }
+}
+
+void Master::reconcileOperations(FrameworkRecord& framework,
+                                 const scheduler::Call::ReconcileOperations& reconcile) {
+  // This master keeps no operations with feedback (see accept.cpp), so an
+  // implicit reconciliation has nothing to report and every explicit one
+  // is about an unknown operation (Master::reconcileOperations cases 3, 6
+  // and 7).
+  count("master/messages_reconcile_operations");
+  for (const auto& operation : reconcile.operations()) {
+    scheduler::Event event;
+    event.set_type(scheduler::Event::UPDATE_OPERATION_STATUS);
+    auto* status = event.mutable_update_operation_status()->mutable_status();
+    *status->mutable_operation_id() = operation.operation_id();
+    status->set_state(mesos::v1::OPERATION_UNKNOWN);
+    if (!operation.has_agent_id()) {
+      status->set_message("Reconciliation: Operation is unknown and no 'agent_id' was provided");
+    } else if (findAgent(operation.agent_id().value())) {
+      status->set_message("Reconciliation: Operation is unknown");
+    } else {
+      status->set_message("Reconciliation: Both operation and agent are unknown");
+    }
+    if (operation.has_agent_id()) *status->mutable_agent_id() = operation.agent_id();
+    if (operation.has_resource_provider_id()) {
+      *status->mutable_resource_provider_id() = operation.resource_provider_id();
+    }
+    sendEvent(framework, event);
   }
 }
 

@@ -23,6 +23,11 @@ using fakes::Resources;
 using Clock = std::chrono::steady_clock;
 using AgentCapabilities = validation::AgentCapabilities;
 
+// A Mesos --min_allocatable_resources value or a framework's offer_filters
+// for a role: alternatives ("cpus:0.01|mem:32"), each a set of quantities
+// that must all be present.
+using MinAllocatable = std::vector<std::vector<std::pair<std::string, double>>>;
+
 inline bool isTerminal(mesos::v1::TaskState state) {
   switch (state) {
     case mesos::v1::TASK_FINISHED:
@@ -41,11 +46,20 @@ inline bool isTerminal(mesos::v1::TaskState state) {
 
 struct TaskRecord {
   mesos::v1::Task task;  // state, statuses, resources (allocated form)
-  Resources resources;   // task + new executor resources, allocated
+  Resources resources;   // the task's own resources, allocated
   std::string role;      // allocation role
   // A task holds its resources until its first terminal update; the record
   // stays until that update is acknowledged (Mesos updateTask/removeTask).
   bool holdsResources() const { return !isTerminal(task.state()); }
+};
+
+// A custom executor the master launched with a task (Mesos addExecutor):
+// it holds its resources until the agent reports that it exited or the
+// framework goes (command tasks have none).
+struct ExecutorRecord {
+  mesos::v1::ExecutorInfo info;  // with framework_id
+  Resources resources;           // allocated
+  std::string role;
 };
 
 struct AgentRecord {
@@ -67,6 +81,8 @@ struct AgentRecord {
   std::set<std::string> offers;  // offer ids on this agent
   // Tasks on this agent: framework id -> task id -> record.
   std::map<std::string, std::map<std::string, TaskRecord>> tasks;
+  // Executors on this agent: framework id -> executor id -> record.
+  std::map<std::string, std::map<std::string, ExecutorRecord>> executors;
 };
 
 struct OfferRecord {
@@ -81,6 +97,7 @@ struct OfferRecord {
 // Resources a framework declined on an agent, not offered again until expiry
 // (Mesos RefusedOfferFilter).
 struct RefusalFilter {
+  std::string role;
   std::string agent_id;
   Resources resources;  // unallocated
   Clock::time_point expires;
@@ -98,7 +115,8 @@ struct FrameworkRecord {
   std::set<std::string> suppressed_roles;
   std::vector<RefusalFilter> filters;
   std::set<std::string> offers;
-  std::vector<mesos::v1::Task> completed_tasks;  // acknowledged terminal tasks, newest last
+  std::vector<mesos::v1::Task> completed_tasks;    // acknowledged terminal tasks, newest last
+  std::vector<mesos::v1::Task> unreachable_tasks;  // on agents that became unreachable
   double registered_time = 0;
   std::optional<double> reregistered_time;
   std::optional<double> unregistered_time;

@@ -6,9 +6,10 @@
 // needs (checkpointed resources, used resources, the framework, ...).
 //
 // How the master uses the results (see SPEC.md "Dropped"): a RESERVE,
-// CREATE, DESTROY, GROW or SHRINK error inside an ACCEPT gets
-// "; on agent <agent>" appended and the operation is dropped (UNRESERVE
-// errors get no suffix); the operator endpoints answer 400 with
+// UNRESERVE, CREATE, DESTROY, GROW or SHRINK error inside an ACCEPT gets
+// "; on agent <agent>" appended and the operation is dropped (Mesos 1.10+
+// appends it to UNRESERVE errors too, although SPEC.md does not list
+// UNRESERVE); the operator endpoints answer 400 with
 // "Invalid <TYPE> operation[ on agent <agent>]: <error>"; a task error is a
 // TASK_ERROR with REASON_TASK_INVALID (REASON_TASK_GROUP_INVALID for
 // LAUNCH_GROUP). Operation resources must first go through
@@ -26,6 +27,7 @@
 
 #include "fakes/common/resources.hpp"
 #include "harness/util/result.hpp"
+#include "mesos/v1/master/master.pb.h"
 #include "mesos/v1/mesos.pb.h"
 #include "mesos/v1/scheduler/scheduler.pb.h"
 
@@ -111,9 +113,12 @@ Problem validateUnreserve(const mesos::v1::Offer::Operation::Unreserve& unreserv
 // SV-CREATE-1, SV-CAP-2 (only when `framework` is given, SV-CAP-3),
 // SV-RO-1, PV-CREATE-1..5. `checkpointed`: the agent's checkpointed
 // resources, for unique persistence ids.
+// `shared_needs_capability` is false only in the mesos-1.1 profile, which
+// had no SV-CAP-2 check.
 Problem validateCreate(const mesos::v1::Offer::Operation::Create& create,
                        const Resources& checkpointed, const Principal& principal,
-                       const AgentCapabilities& agent, const FrameworkInfo* framework = nullptr);
+                       const AgentCapabilities& agent, const FrameworkInfo* framework = nullptr,
+                       bool shared_needs_capability = true);
 
 // SV-DESTROY-1, SV-RO-6, PV-DESTROY-1, PV-DESTROY-2, SV-HTTP-2. `used`:
 // resources of tasks and executors on the agent per framework id, allocated
@@ -121,6 +126,13 @@ Problem validateCreate(const mesos::v1::Offer::Operation::Create& create,
 Problem validateDestroy(const mesos::v1::Offer::Operation::Destroy& destroy,
                         const Resources& checkpointed, const std::map<std::string, Resources>& used,
                         const FrameworkInfo* framework = nullptr);
+
+// SV-DESTROY-4, Mesos 1.1 only: "Persistent volume in pending tasks" when
+// a task still pending on the agent (in 1.1: a LAUNCH later in the same
+// ACCEPT) lists a volume being destroyed. `pending`: each such task's
+// resources plus its executor's.
+Problem validateDestroyPendingTasks(const mesos::v1::Offer::Operation::Destroy& destroy,
+                                    const std::vector<Resources>& pending);
 
 // SV-RESIZE-1 ("Growing a shared persistent volume is not supported").
 Problem validateGrowVolume(const mesos::v1::Offer::Operation::GrowVolume& grow,
@@ -201,6 +213,19 @@ Problem validateSuppressedRoles(const std::set<std::string>& roles,
 //     'update_framework.framework_info.id'".
 Problem validateSchedulerCall(const mesos::v1::scheduler::Call& call,
                               const Principal& principal = std::nullopt);
+
+// ---------------------------------------------------------------------------
+// Operator calls (Mesos validation::master::call::validate), run before the
+// call is handled; an error is a 400 "Failed to validate master::Call: "
+// + this text: "Not initialized: ...", "Expecting 'type' to be present",
+// "Expecting '<sub-message>' to be present", and for GROW_VOLUME /
+// SHRINK_VOLUME without an agent "Expecting 'agent_id' to be present; only
+// agent default resources are supported right now". `has_field(n)` says
+// whether the call carries master.Call field n when the wire subset does
+// not declare it (update_quota = 20, set_quota = 14, remove_quota = 15,
+// update_weights = 6, ...).
+Problem validateOperatorCall(const mesos::v1::master::Call& call,
+                             const std::function<bool(int)>& has_field);
 
 // ---------------------------------------------------------------------------
 // Offers of an ACCEPT or DECLINE (Mesos validation::offer::validate).
