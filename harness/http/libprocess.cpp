@@ -141,6 +141,9 @@ class Links::Link : public std::enable_shared_from_this<Link> {
     asio::async_write(socket_, asio::buffer(queue_.front()),
                       [self = shared_from_this()](beast::error_code ec, std::size_t) {
                         self->writing_ = false;
+                        // A broken link has already dropped its queue (the
+                        // read side may notice first, while a write is done).
+                        if (self->dead_) return;
                         if (ec) return self->broken(ec);
                         self->queue_.pop_front();
                         self->flush();
