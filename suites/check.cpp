@@ -1,5 +1,7 @@
 #include "suites/check.hpp"
 
+#include "harness/scenario/cleanup.hpp"
+
 #include <cctype>
 #include <fstream>
 
@@ -29,7 +31,11 @@ std::vector<std::filesystem::path> clusterLogs() {
 
 }  // namespace
 
+static int g_serial = 0;  // checks started in this process: keeps names unique across repeats
+
 void Check::SetUp() {
+  ++g_serial;
+  harness::takeRoles();
   auto it = clauseRegistry().find(currentCheck());
   if (it != clauseRegistry().end()) RecordProperty("clauses", it->second);
   if (harness::interrupted()) GTEST_SKIP() << "run interrupted";
@@ -44,6 +50,25 @@ void Check::SetUp() {
 }
 
 void Check::TearDown() {
+  // Give back what the check reserved, so that later checks (and repeats)
+  // find the cluster as it was.
+  auto roles = harness::takeRoles();
+  if (!roles.empty() && harness::clusterStartError().empty()) {
+    std::vector<std::string> agent_ids;
+    for (const auto& agent : cluster().agents()) agent_ids.push_back(agent.id);
+    for (const auto& role : roles) {
+      try {
+        harness::releaseRole(cluster().master(), agent_ids, role,
+                             harness::runOptions().content_type);
+      } catch (const std::exception& e) {
+        ADD_FAILURE() << "teardown: " << e.what();
+      }
+    }
+  }
+  saveLogs();
+}
+
+void Check::saveLogs() {
   if (log_marks_.empty()) return;
   auto dir = harness::runOptions().report_dir / "logs" / "checks" / currentCheck();
   std::error_code ec;
@@ -92,7 +117,7 @@ std::optional<std::string> Check::needsReadOnlyEnforcement(harness::AgentHandle&
 
 std::string Check::unique(const std::string& prefix) const {
   const auto* info = ::testing::UnitTest::GetInstance()->current_test_info();
-  std::string name = prefix + "-" + info->name();
+  std::string name = prefix + "-" + info->name() + "-" + std::to_string(g_serial);
   for (char& c : name) {
     c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
   }

@@ -46,6 +46,7 @@ class Check : public ::testing::Test {
   std::string unique(const std::string& prefix) const;
 
  private:
+  void saveLogs();
   std::vector<std::pair<std::filesystem::path, std::uintmax_t>> log_marks_;
 };
 

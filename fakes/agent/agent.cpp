@@ -658,6 +658,10 @@ Agent::Task* Agent::findTask(const std::string& framework_id, const std::string&
 void Agent::forgetTask(const std::string& framework_id, const std::string& task_id) {
   auto fw = tasks_.find(framework_id);
   if (fw == tasks_.end()) return;
+  if (auto it = fw->second.find(task_id); it != fw->second.end()) {
+    completed_.push_back({framework_id, task_id, it->second.state, it->second.sandbox});
+    if (completed_.size() > 1000) completed_.pop_front();
+  }
   fw->second.erase(task_id);
   if (fw->second.empty()) tasks_.erase(fw);
 }
@@ -715,6 +719,14 @@ void Agent::handleHttp(std::shared_ptr<http::Exchange> exchange) {
       }
     }
     state["tasks"] = tasks;
+    ordered_json completed = ordered_json::array();
+    for (const auto& task : completed_) {
+      completed.push_back({{"id", task.task_id},
+                           {"framework_id", task.framework_id},
+                           {"state", mesos::TaskState_Name(task.state)},
+                           {"sandbox", task.sandbox.string()}});
+    }
+    state["completed_tasks"] = completed;
     state["trace"] = (flags_.work_dir / "trace.jsonl").string();
     return json(state);
   }

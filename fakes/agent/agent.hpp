@@ -134,6 +134,15 @@ class Agent {
   // framework id -> task id -> task
   std::map<std::string, std::map<std::string, Task>> tasks_;
   std::map<std::string, mesos::FrameworkInfo> frameworks_;
+  // Tasks whose terminal update was acknowledged: still listed in /state
+  // with their sandboxes (kept, like Mesos's completed executors).
+  struct CompletedTask {
+    std::string framework_id;
+    std::string task_id;
+    mesos::TaskState state;
+    std::filesystem::path sandbox;
+  };
+  std::deque<CompletedTask> completed_;
   int next_view_ = 0;
   bool stopped_ = false;
 };

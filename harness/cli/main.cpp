@@ -20,7 +20,9 @@
 #include "harness/cli/progress_listener.hpp"
 #include "harness/cluster/environment.hpp"
 #include "harness/cluster/janitor.hpp"
+#include "harness/scenario/scenario_loader.hpp"
 #include "suites/check.hpp"
+#include "suites/scenarios.hpp"
 
 namespace {
 
@@ -95,6 +97,8 @@ int main(int argc, char** argv) {
   app.add_option("--fault", run.faults, "Run the bundled master with a seeded fault");
   app.add_option("--allocation-interval", run.allocation_interval,
                  "Allocation interval of the bundled master (Mesos duration)");
+  std::string scenario_dir = SVH_SCENARIO_DIR;
+  app.add_option("--scenarios", scenario_dir, "Directory of scenario files (*.json)");
   app.add_flag("--list", list, "List the checks with their SPEC clause ids and exit");
   app.add_flag("--strict", strict, "Count skipped checks as failures");
   std::vector<std::string> reversed(own_args.rbegin(), own_args.rend());
@@ -127,6 +131,15 @@ int main(int argc, char** argv) {
                                                 : svh::harness::ContentType::kJson;
   run.report_dir = std::filesystem::absolute(report_dir);
   run.bin_dir = ownDirectory();
+
+  // Scenario files are checked before anything starts: a malformed one is a
+  // usage error naming the file, the JSON path and what was expected.
+  try {
+    svh::suites::registerScenarios(svh::harness::scenario::loadScenarios(scenario_dir));
+  } catch (const svh::harness::scenario::ScenarioError& e) {
+    std::cerr << "svharness: " << e.what() << std::endl;
+    return 2;
+  }
 
   if (list) {
     for (const auto& [name, clauses] : svh::suites::clauseRegistry()) {

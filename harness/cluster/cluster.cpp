@@ -70,8 +70,11 @@ nlohmann::json AgentHandle::state() const { return getAgentJson(*this, "/state")
 nlohmann::json AgentHandle::flags() const { return getAgentJson(*this, "/flags"); }
 
 std::filesystem::path AgentHandle::sandboxOf(const std::string& task_id) const {
-  for (const auto& task : state().value("tasks", nlohmann::json::array())) {
-    if (task.value("id", "") == task_id) return task.value("sandbox", "");
+  auto agent_state = state();
+  for (const char* list : {"tasks", "completed_tasks"}) {
+    for (const auto& task : agent_state.value(list, nlohmann::json::array())) {
+      if (task.value("id", "") == task_id) return task.value("sandbox", "");
+    }
   }
   throw HarnessError("agent " + id + " has no task " + task_id);
 }

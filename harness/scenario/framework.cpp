@@ -1,5 +1,7 @@
 #include "harness/scenario/framework.hpp"
 
+#include "harness/scenario/cleanup.hpp"
+
 namespace svh::harness {
 
 namespace {
@@ -29,7 +31,9 @@ SchedulerOptions optionsFor(http::Url master, const FrameworkSpec& spec) {
 }  // namespace
 
 Framework::Framework(http::Url master, FrameworkSpec spec)
-    : spec_(std::move(spec)), client_(optionsFor(std::move(master), spec_)) {}
+    : spec_(std::move(spec)), client_(optionsFor(std::move(master), spec_)) {
+  if (spec_.role != "*" && spec_.name != "svharness-cleanup") recordRole(spec_.role);
+}
 
 Framework::~Framework() {
   if (!subscribed_) return;
@@ -42,6 +46,12 @@ Framework::~Framework() {
 }
 
 void Framework::subscribe() {
+  client_.subscribe();
+  subscribed_ = true;
+}
+
+void Framework::resubscribe() {
+  outstanding_.clear();
   client_.subscribe();
   subscribed_ = true;
 }

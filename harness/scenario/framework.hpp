@@ -46,6 +46,9 @@ class Framework {
   ~Framework();  // tears the framework down if still subscribed
 
   void subscribe();
+  // Subscribes again with this framework's id (a failover, e.g. after the
+  // master restarted); outstanding offers are forgotten.
+  void resubscribe();
   const std::string& id() const { return client_.frameworkId(); }
   const FrameworkSpec& spec() const { return spec_; }
   SchedulerClient& client() { return client_; }
