@@ -1,18 +1,19 @@
 #pragma once
 // Starts one task as a real process tree that cannot outlive the agent and
-// sees its volumes at <sandbox>/<container_path>.
+// sees its volumes at <sandbox>/<container_path>. The agent spawns svh-task
+// (task_main.cpp) for it: setting up namespaces needs fork() in the child,
+// and a child of the multi-threaded agent inherits libc locks (malloc's,
+// say) that another agent thread may hold at that moment, so only
+// async-signal-safe calls are allowed there; a fresh single-threaded
+// program has no such limit. svh-task gives the task its own mount and
+// PID namespaces, bind-mounts each volume view into the sandbox (so `..`
+// from a volume leads to the sandbox, as with Mesos's filesystem/linux
+// isolator), forwards termination signals and reports the task's wait
+// status through a pipe. When the agent dies, the whole tree dies with it
+// and the bind mounts vanish with the namespace.
 //
-// With isolation (root), the task runs in its own mount and PID namespaces:
-// a small supervisor is PID 1 there, bind-mounts each volume view into the
-// sandbox (so `..` from a volume leads to the sandbox, as with Mesos's
-// filesystem/linux isolator), forwards termination signals to the task's
-// process group and reports the task's wait status through a pipe. When the
-// supervisor dies (the agent was killed: PR_SET_PDEATHSIG), the kernel kills
-// everything in the namespace, and the bind mounts vanish with it, so nothing
-// a task started or mounted can be left behind.
-//
-// Without isolation (not root), the task is a plain child in its own session
-// and volumes are symlinks; that mode is reported, never silently used.
+// Without isolation (not root), the task runs without namespaces and
+// volumes are symlinks; that mode is reported, never silently used.
 
 #include <sys/types.h>
 
@@ -39,9 +40,8 @@ struct LaunchSpec {
 };
 
 struct LaunchedTask {
-  pid_t pid = -1;      // the supervisor (isolated) or the shell (not isolated)
-  int status_fd = -1;  // read end: the task's wait status (isolated only)
-  bool isolated = false;
+  pid_t pid = -1;      // svh-task: signal it to signal the task
+  int status_fd = -1;  // read end: the task's wait status
 };
 
 // Whether namespaces can be used here (root with CAP_SYS_ADMIN).
@@ -49,9 +49,9 @@ bool isolationAvailable(std::string* why);
 
 Result<LaunchedTask> launchTask(const LaunchSpec& spec);
 
-// After `pid` was reaped with `supervisor_status`, the task's own wait
-// status: read from the status pipe when isolated, else the same value.
-int taskWaitStatus(const LaunchedTask& task, int supervisor_status);
+// After svh-task was reaped with `launcher_status`, the task's own wait
+// status (from the status pipe; the launcher's if the task never reported).
+int taskWaitStatus(const LaunchedTask& task, int launcher_status);
 
 // "Command exited with status N" / "Command terminated with signal Terminated"
 // (the command executor's messages, recorded from Mesos 1.12).

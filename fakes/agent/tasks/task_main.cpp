@@ -1,0 +1,195 @@
+// svh-task: starts one task for svh-agent, the way Mesos's agent uses a
+// separate "mesos-containerizer launch" process. Setting up namespaces and
+// mounts needs fork() and friends, which are only safe in a process with one
+// thread; the agent has several (FUSE), so it spawns this small program
+// instead and talks to it through two pipes:
+//
+//   fd 3  sync:   "K" once the shell runs, or a one-line error, then closed
+//   fd 4  status: the shell's 4-byte wait status when it ends
+//
+// Process tree (isolated):
+//   svh-task (agent's child)                  forwards TERM/INT/... inward
+//     supervisor: PID 1 of a new PID ns       forwards to the shell's group,
+//       /bin/sh -c <command>                  reports its wait status
+// Each level dies with its parent (PR_SET_PDEATHSIG), and when PID 1 dies
+// the kernel kills everything left in the namespace, so nothing a task
+// started outlives the agent. The volume bind mounts live in the task's own
+// mount namespace and vanish with it.
+//
+// Usage: svh-task '<json spec>' (written by launcher.cpp; not for people).
+
+#include <fcntl.h>
+#include <sched.h>
+#include <signal.h>
+#include <sys/mount.h>
+#include <sys/prctl.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include <cerrno>
+#include <cstring>
+#include <string>
+#include <vector>
+
+#include <nlohmann/json.hpp>
+
+namespace {
+
+constexpr int kSyncFd = 3;
+constexpr int kStatusFd = 4;
+constexpr int kForwarded[] = {SIGTERM, SIGINT, SIGHUP, SIGQUIT, SIGUSR1, SIGUSR2};
+
+[[noreturn]] void fail(const std::string& what, int error = 0) {
+  std::string line = what;
+  if (error != 0) line += std::string(": ") + std::strerror(error);
+  [[maybe_unused]] auto written = write(kSyncFd, line.data(), line.size());
+  _exit(1);
+}
+
+void noop(int) {}
+
+// Blocks the forwarded signals and SIGCHLD (taken with sigwaitinfo), with a
+// handler installed: a PID 1 only receives signals it handles.
+sigset_t takeSignals(sigset_t* original) {
+  sigset_t set;
+  sigemptyset(&set);
+  for (int sig : kForwarded) sigaddset(&set, sig);
+  sigaddset(&set, SIGCHLD);
+  sigprocmask(SIG_BLOCK, &set, original);
+  struct sigaction action {};
+  action.sa_handler = noop;
+  for (int sig : kForwarded) sigaction(sig, &action, nullptr);
+  sigaction(SIGCHLD, &action, nullptr);
+  return set;
+}
+
+struct Spec {
+  pid_t parent = 0;
+  std::string sandbox;
+  std::string command;
+  std::vector<std::string> environment;
+  std::vector<std::pair<std::string, std::string>> mounts;
+  bool isolate = true;
+};
+
+Spec parse(const char* text) {
+  auto json = nlohmann::json::parse(text, nullptr, false);
+  if (json.is_discarded() || !json.is_object()) fail("svh-task: the task spec is not JSON");
+  Spec spec;
+  try {
+    spec.parent = json.at("parent").get<pid_t>();
+    spec.sandbox = json.at("sandbox").get<std::string>();
+    spec.command = json.at("command").get<std::string>();
+    spec.environment = json.at("environment").get<std::vector<std::string>>();
+    for (const auto& mount : json.at("mounts")) {
+      spec.mounts.emplace_back(mount.at("source").get<std::string>(),
+                               mount.at("target").get<std::string>());
+    }
+    spec.isolate = json.at("isolate").get<bool>();
+  } catch (const std::exception& e) {
+    fail(std::string("svh-task: bad task spec: ") + e.what());
+  }
+  return spec;
+}
+
+[[noreturn]] void execShell(const Spec& spec, const sigset_t& original) {
+  for (int sig : kForwarded) signal(sig, SIG_DFL);
+  signal(SIGCHLD, SIG_DFL);
+  sigprocmask(SIG_SETMASK, &original, nullptr);
+  setpgid(0, 0);
+  prctl(PR_SET_PDEATHSIG, SIGKILL);
+  if (chdir(spec.sandbox.c_str()) != 0) _exit(127);
+  int in = open("/dev/null", O_RDONLY);
+  int out = open((spec.sandbox + "/stdout").c_str(), O_WRONLY | O_CREAT | O_APPEND, 0644);
+  int err = open((spec.sandbox + "/stderr").c_str(), O_WRONLY | O_CREAT | O_APPEND, 0644);
+  if (in < 0 || out < 0 || err < 0) _exit(127);
+  dup2(in, 0);
+  dup2(out, 1);
+  dup2(err, 2);
+  close_range(3, ~0U, 0);
+  std::vector<char*> argv = {const_cast<char*>("sh"), const_cast<char*>("-c"),
+                             const_cast<char*>(spec.command.c_str()), nullptr};
+  std::vector<char*> envp;
+  for (const auto& entry : spec.environment) envp.push_back(const_cast<char*>(entry.c_str()));
+  envp.push_back(nullptr);
+  execve("/bin/sh", argv.data(), envp.data());
+  _exit(127);
+}
+
+[[noreturn]] void supervise(const Spec& spec) {
+  prctl(PR_SET_PDEATHSIG, SIGKILL);
+  sigset_t original;
+  sigset_t signals = takeSignals(&original);
+  pid_t shell = fork();
+  if (shell < 0) fail("cannot start the task", errno);
+  if (shell == 0) execShell(spec, original);
+  setpgid(shell, shell);
+  [[maybe_unused]] auto ok = write(kSyncFd, "K", 1);
+  close(kSyncFd);
+  while (true) {
+    siginfo_t info;
+    int sig = sigwaitinfo(&signals, &info);
+    if (sig < 0) continue;
+    if (sig != SIGCHLD) {
+      kill(-shell, sig);
+      continue;
+    }
+    int status = 0;
+    pid_t pid;
+    while ((pid = waitpid(-1, &status, WNOHANG)) > 0) {
+      if (pid == shell) {
+        [[maybe_unused]] auto written = write(kStatusFd, &status, sizeof status);
+        // As PID 1, leaving kills whatever the task left running.
+        _exit(0);
+      }
+    }
+  }
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+  // Keep stdin/out/err and our two pipes; nothing else of the agent's.
+  close_range(kStatusFd + 1, ~0U, 0);
+  if (argc != 2) fail("usage: svh-task '<json spec>' (started by svh-agent)");
+  Spec spec = parse(argv[1]);
+  prctl(PR_SET_PDEATHSIG, SIGKILL);
+  if (getppid() != spec.parent) _exit(1);  // the agent died before prctl
+
+  if (spec.isolate) {
+    if (unshare(CLONE_NEWNS) != 0) fail("cannot create the task's mount namespace", errno);
+    if (mount(nullptr, "/", nullptr, MS_REC | MS_PRIVATE, nullptr) != 0) {
+      fail("cannot make the task's mounts private", errno);
+    }
+    for (const auto& [source, target] : spec.mounts) {
+      if (mount(source.c_str(), target.c_str(), nullptr, MS_BIND, nullptr) != 0) {
+        fail("cannot bind-mount " + source + " at " + target, errno);
+      }
+    }
+    if (unshare(CLONE_NEWPID) != 0) fail("cannot create the task's PID namespace", errno);
+  }
+
+  sigset_t original;
+  sigset_t signals = takeSignals(&original);
+  pid_t supervisor = fork();  // PID 1 of the new namespace when isolated
+  if (supervisor < 0) fail("cannot start the task supervisor", errno);
+  if (supervisor == 0) {
+    sigprocmask(SIG_SETMASK, &original, nullptr);
+    supervise(spec);
+  }
+  close(kSyncFd);
+  close(kStatusFd);
+  while (true) {
+    siginfo_t info;
+    int sig = sigwaitinfo(&signals, &info);
+    if (sig < 0) continue;
+    if (sig != SIGCHLD) {
+      kill(supervisor, sig);
+      continue;
+    }
+    int status = 0;
+    if (waitpid(supervisor, &status, WNOHANG) == supervisor) {
+      return WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status);
+    }
+  }
+}
