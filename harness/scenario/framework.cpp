@@ -6,6 +6,22 @@ namespace svh::harness {
 
 namespace {
 
+// States after which a task never changes again.
+bool finalState(TaskState state) {
+  switch (state) {
+    case mesos::v1::TASK_FINISHED:
+    case mesos::v1::TASK_FAILED:
+    case mesos::v1::TASK_KILLED:
+    case mesos::v1::TASK_ERROR:
+    case mesos::v1::TASK_DROPPED:
+    case mesos::v1::TASK_GONE:
+    case mesos::v1::TASK_GONE_BY_OPERATOR:
+      return true;
+    default:
+      return false;
+  }
+}
+
 SchedulerOptions optionsFor(http::Url master, const FrameworkSpec& spec) {
   SchedulerOptions options;
   options.master = std::move(master);
@@ -172,16 +188,21 @@ TaskStatus Framework::awaitTaskState(const std::string& task_id,
                                      const std::set<TaskState>& states,
                                      std::chrono::milliseconds timeout) {
   auto deadline = Clock::now() + timeout;
-  while (true) {
+  // A task that ended some other way can never get there: say so at once
+  // instead of waiting out the deadline. (TASK_LOST and TASK_UNREACHABLE are
+  // not final: the task may still be reconciled.)
+  std::optional<TaskStatus> ended_otherwise;
+  while (!ended_otherwise) {
     auto& list = statuses_[task_id];
     for (std::size_t i = seen_[task_id]; i < list.size(); ++i) {
       if (states.count(list[i].state())) {
         seen_[task_id] = i + 1;
         return list[i];
       }
+      if (finalState(list[i].state())) ended_otherwise = list[i];
     }
     auto now = Clock::now();
-    if (now >= deadline || !client_.streamEnd().empty()) break;
+    if (ended_otherwise || now >= deadline || !client_.streamEnd().empty()) break;
     pump(std::chrono::duration_cast<std::chrono::milliseconds>(deadline - now));
   }
   std::string wanted;
@@ -191,8 +212,12 @@ TaskStatus Framework::awaitTaskState(const std::string& task_id,
     seen += " " + mesos::v1::TaskState_Name(status.state());
     if (status.has_message()) seen += "(" + status.message() + ")";
   }
-  std::string message = "waited " + std::to_string(timeout.count()) + "ms for task " + task_id +
-                        " to reach " + wanted + "; its updates:" + (seen.empty() ? " none" : seen);
+  std::string message =
+      ended_otherwise
+          ? "task " + task_id + " ended as " + mesos::v1::TaskState_Name(ended_otherwise->state()) +
+                " while waiting for " + wanted + "; its updates:" + seen
+          : "waited " + std::to_string(timeout.count()) + "ms for task " + task_id + " to reach " +
+                wanted + "; its updates:" + (seen.empty() ? " none" : seen);
   if (!client_.streamEnd().empty()) message += " (event stream ended: " + client_.streamEnd() + ")";
   throw AwaitTimeout(message);
 }
