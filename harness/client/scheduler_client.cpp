@@ -77,8 +77,13 @@ void SchedulerClient::subscribe(std::chrono::milliseconds timeout) {
   request.set(http::bhttp::field::accept, protobuf ? kProtobuf : kJson);
   request.body() = protobuf ? call.SerializeAsString() : wire::toJsonString(call);
 
+  // On a re-subscription (say, after a master failover) whatever the old
+  // stream delivered and nobody took belongs to the old subscription: an
+  // offer from a master that is gone must not satisfy a later wait.
+  disconnect();
   {
     std::lock_guard lock(mutex_);
+    pending_.clear();
     ended_ = false;
     end_.clear();
     decoder_ = wire::RecordIODecoder();
