@@ -39,8 +39,10 @@ void Check::SetUp() {
   auto it = clauseRegistry().find(currentCheck());
   if (it != clauseRegistry().end()) RecordProperty("clauses", it->second);
   if (harness::interrupted()) GTEST_SKIP() << "run interrupted";
+  // Could not establish is not violated (Jepsen): without a cluster no
+  // check has a verdict, and svharness exits 3, not 1.
   if (!harness::clusterStartError().empty()) {
-    FAIL() << "cluster did not start: " << harness::clusterStartError();
+    GTEST_SKIP() << "the cluster did not start: " << harness::clusterStartError();
   }
   // Where each log ends now: TearDown keeps what this check added.
   for (const auto& log : clusterLogs()) {

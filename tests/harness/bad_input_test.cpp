@@ -6,6 +6,8 @@
 #include <sys/socket.h>
 #include <unistd.h>
 
+#include <fstream>
+
 #include <gtest/gtest.h>
 
 #include "run_support.hpp"
@@ -42,6 +44,48 @@ TEST(BadInput, BadFlagValuesAreUsageErrors) {
                                                "--work_dir=" + dir.path().string()}),
                      2, "--master");
   expectOneLineError(run(binary("svh-agent"), {"--master=127.0.0.1:5050"}), 2, "work_dir");
+}
+
+// Every value svharness takes is checked before anything starts: one line,
+// exit 2, nothing run (an unknown --gtest_* flag would otherwise make
+// googletest print its help and exit 0).
+TEST(BadInput, EverySvharnessFlagValueIsChecked) {
+  TempDir dir;
+  auto file = dir.path() / "a-file";
+  std::ofstream(file) << "x";
+  const std::vector<std::pair<std::vector<std::string>, std::string>> cases = {
+      {{"--report-dir", ""}, "--report-dir"},
+      {{"--report-dir", file.string()}, "not a directory"},
+      {{"--report-dir", (file / "below").string()}, "--report-dir"},
+      {{"--allocation-interval", "soon"}, "--allocation-interval"},
+      {{"--fault", "no-such-fault"}, "no-such-fault"},
+      {{"--gtest_no_such_flag"}, "--gtest_no_such_flag"},
+      {{"--gtest_repeat=abc"}, "--gtest_repeat"},
+      {{"--gtest_output=xml:elsewhere.xml"}, "--report-dir"},
+      {{"--agents", "0"}, "--agents"},
+      {{"--agents", "external"}, "--master"},
+      {{"--master", "ftp://127.0.0.1:5050"}, "--master"},
+      {{"--profile", "mesos-2"}, "--profile"},
+  };
+  for (const auto& [args, mentions] : cases) {
+    SCOPED_TRACE(args.front() + (args.size() > 1 ? " " + args[1] : ""));
+    expectOneLineError(run(binary("svharness"), args), 2, mentions);
+  }
+}
+
+// A master that is not there is an environment error (exit 3), and no check
+// gets a verdict: each is skipped with the reason, none is a failure.
+TEST(BadInput, AnUnreachableMasterFailsNoCheck) {
+  TempDir dir;
+  auto outcome = run(binary("svharness"), {"--master", "http://127.0.0.1:1", "--report-dir",
+                                           dir.path().string()});
+  EXPECT_EQ(outcome.exit_code, 3) << outcome.err;
+  EXPECT_EQ(lineCount(outcome.err), 1u) << outcome.err;
+  EXPECT_NE(outcome.err.find("127.0.0.1:1"), std::string::npos) << outcome.err;
+  EXPECT_EQ(outcome.out.find("FAIL"), std::string::npos) << outcome.out;
+  EXPECT_NE(outcome.out.find("SKIP"), std::string::npos) << outcome.out;
+  auto junit = readFile(dir.path() / "junit.xml");
+  EXPECT_NE(junit.find("failures=\"0\""), std::string::npos) << junit;
 }
 
 TEST(BadInput, MasterPortInUseIsAnEnvironmentError) {
