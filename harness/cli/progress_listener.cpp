@@ -8,7 +8,12 @@ namespace svh::cli {
 ProgressListener::ProgressListener(const std::map<std::string, std::string>& clauses)
     : clauses_(clauses) {}
 
+void ProgressListener::OnTestProgramStart(const ::testing::UnitTest&) {
+  start_ = std::chrono::steady_clock::now();
+}
+
 void ProgressListener::OnTestPartResult(const ::testing::TestPartResult& result) {
+  if (result.skipped() && current_skip_.empty()) current_skip_ = result.message();
   if (result.failed() && current_failure_.empty()) {
     current_failure_ = std::string(result.file_name() ? result.file_name() : "?") + ":" +
                        std::to_string(result.line_number()) + ": " + result.message();
@@ -31,22 +36,31 @@ void ProgressListener::OnTestEnd(const ::testing::TestInfo& info) {
     ++passed_;
   }
   current_failure_.clear();
-  durations_.emplace_back(seconds, name);
+  auto& slowest = durations_[name];
+  slowest = std::max(slowest, seconds);
   auto clauses = clauses_.find(name);
-  std::printf("%s  %s  [%s]  %.1fs\n", verdict, name.c_str(),
+  std::printf("%s  %s  [%s]  %.1fs", verdict, name.c_str(),
               clauses == clauses_.end() ? "" : clauses->second.c_str(), seconds);
+  // A skip always says why (SPEC 0).
+  if (result->Skipped()) std::printf("  (%s)", current_skip_.c_str());
+  std::printf("\n");
+  current_skip_.clear();
   std::fflush(stdout);
 }
 
-void ProgressListener::OnTestProgramEnd(const ::testing::UnitTest& unit) {
+void ProgressListener::OnTestProgramEnd(const ::testing::UnitTest&) {
   int total = passed_ + failed_ + skipped_;
+  // The whole run, every --gtest_repeat round included.
+  double elapsed = std::chrono::duration<double>(std::chrono::steady_clock::now() - start_).count();
   std::printf("\n%d checks: %d passed, %d failed, %d skipped in %.1f s\n", total, passed_,
-              failed_, skipped_, static_cast<double>(unit.elapsed_time()) / 1000.0);
-  std::sort(durations_.rbegin(), durations_.rend());
-  if (durations_.size() > 1) {
+              failed_, skipped_, elapsed);
+  std::vector<std::pair<double, std::string>> slowest;
+  for (const auto& [name, seconds] : durations_) slowest.emplace_back(seconds, name);
+  std::sort(slowest.rbegin(), slowest.rend());
+  if (slowest.size() > 1 && slowest.front().first >= 0.05) {
     std::printf("slowest:");
-    for (std::size_t i = 0; i < std::min<std::size_t>(3, durations_.size()); ++i) {
-      std::printf(" %s (%.1fs)", durations_[i].second.c_str(), durations_[i].first);
+    for (std::size_t i = 0; i < std::min<std::size_t>(3, slowest.size()); ++i) {
+      std::printf(" %s (%.1fs)", slowest[i].second.c_str(), slowest[i].first);
     }
     std::printf("\n");
   }
