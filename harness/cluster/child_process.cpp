@@ -5,7 +5,11 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include <cerrno>
+#include <cstdio>
+#include <cstring>
 #include <fstream>
+#include <memory>
 #include <sstream>
 #include <thread>
 #include <utility>
@@ -57,10 +61,22 @@ ChildProcess::ChildProcess(std::string name, const std::filesystem::path& progra
     : name_(std::move(name)), program_(program), args_(std::move(args)), log_(log) {
   std::error_code ec;
   std::filesystem::create_directories(log_.parent_path(), ec);
-  // A log from an earlier run would be read before the child truncates it.
-  std::filesystem::remove(log_, ec);
   if (!std::filesystem::exists(program_)) {
     throw HarnessError("cannot start " + name_ + ": " + program_.string() + " does not exist");
+  }
+  // A restarted fake appends to its log: what it said before a restart is
+  // often what explains a failure after it. Readiness lines are looked for
+  // only past this start's offset.
+  std::unique_ptr<FILE, int (*)(FILE*)> log_file(std::fopen(log_.c_str(), "a"), std::fclose);
+  if (!log_file) {
+    throw HarnessError("cannot start " + name_ + ": cannot open its log " + log_.string() + ": " +
+                       std::strerror(errno));
+  }
+  std::fseek(log_file.get(), 0, SEEK_END);
+  start_offset_ = static_cast<std::size_t>(std::ftell(log_file.get()));
+  if (start_offset_ > 0) {
+    std::fprintf(log_file.get(), "---- svharness: %s started again ----\n", name_.c_str());
+    std::fflush(log_file.get());
   }
   try {
     state_ = std::make_unique<State>();
@@ -70,7 +86,7 @@ ChildProcess::ChildProcess(std::string name, const std::filesystem::path& progra
       env[entry.substr(0, equals)] = entry.substr(equals + 1);
     }
     state_->child = bp::child(program_.string(), bp::args(args_), env,
-                              (bp::std_out & bp::std_err) > log_.string(), bp::std_in < bp::null,
+                              (bp::std_out & bp::std_err) > log_file.get(), bp::std_in < bp::null,
                               ChildSetup{{}, getpid()});
   } catch (const std::exception& e) {
     throw HarnessError("cannot start " + name_ + " (" + program_.string() + "): " + e.what());
@@ -105,7 +121,7 @@ std::string ChildProcess::commandLine() const {
 }
 
 std::string ChildProcess::lastLogLine() const {
-  std::string text = readFile(log_);
+  std::string text = readFile(log_).substr(start_offset_);
   std::istringstream lines(text);
   std::string line;
   std::string last;
@@ -119,7 +135,7 @@ std::string ChildProcess::awaitLine(const std::string& prefix,
                                     std::chrono::milliseconds timeout) {
   auto deadline = std::chrono::steady_clock::now() + timeout;
   while (true) {
-    std::istringstream lines(readFile(log_));
+    std::istringstream lines(readFile(log_).substr(start_offset_));
     std::string line;
     while (std::getline(lines, line)) {
       if (line.rfind(prefix, 0) == 0) return line.substr(prefix.size());

@@ -53,6 +53,7 @@ class ChildProcess {
   std::filesystem::path program_;
   std::vector<std::string> args_;
   std::filesystem::path log_;
+  std::size_t start_offset_ = 0;  // where this start's output begins in log_
   std::unique_ptr<State> state_;
 };
 

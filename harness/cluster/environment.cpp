@@ -45,6 +45,11 @@ void ClusterEnvironment::SetUp() {
   options.external_agents = run.external_agents;
   options.bin_dir = run.bin_dir;
   options.log_dir = run.report_dir / "logs";
+  // Logs are appended to across restarts within a run, so an earlier run's
+  // must go first.
+  std::error_code ec;
+  std::filesystem::remove_all(options.log_dir, ec);
+  std::filesystem::create_directories(options.log_dir, ec);
   options.allocation_interval = run.allocation_interval;
   for (const auto& fault : run.faults) options.master_args.push_back("--fault=" + fault);
   options.master_args.push_back("--profile=" + run.profile);
