@@ -111,8 +111,7 @@ void SchedulerClient::subscribe(std::chrono::milliseconds timeout) {
   if (first.type() == Event::ERROR) {
     throw HarnessError("subscribe refused by the master: " + first.error().message());
   }
-  framework_id_ = first.subscribed().framework_id().value();
-  options_.framework.mutable_id()->set_value(framework_id_);
+  options_.framework.mutable_id()->set_value(first.subscribed().framework_id().value());
 }
 
 void SchedulerClient::disconnect() {
@@ -124,6 +123,7 @@ void SchedulerClient::disconnect() {
 
 void SchedulerClient::onData(std::string_view bytes) {
   std::vector<mesos::v1::TaskStatus> acks;
+  std::vector<mesos::v1::OfferID> declines;
   {
     std::lock_guard lock(mutex_);
     decoder_.feed(bytes);
@@ -143,13 +143,37 @@ void SchedulerClient::onData(std::string_view bytes) {
           event.update().status().has_uuid() && !event.update().status().uuid().empty()) {
         acks.push_back(event.update().status());
       }
+      // Known at once, not only when subscribe() returns: calls made from
+      // this thread (acknowledgements, declines) need it.
+      if (event.type() == Event::SUBSCRIBED) {
+        framework_id_ = event.subscribed().framework_id().value();
+      }
       history_.push_back(event);
+      if (event.type() == Event::OFFERS && decline_offers_) {
+        for (const auto& offer : event.offers().offers()) declines.push_back(offer.id());
+        continue;
+      }
       pending_.push_back(std::move(event));
     }
     if (decoder_.failed() && decode_error_.empty()) decode_error_ = decoder_.error();
   }
   arrived_.notify_all();
   for (const auto& status : acks) acknowledge(status);
+  if (!declines.empty()) decline(declines);
+}
+
+void SchedulerClient::declineNewOffers(bool on) { decline_offers_ = on; }
+
+void SchedulerClient::decline(const std::vector<mesos::v1::OfferID>& offers) {
+  Call call;
+  call.set_type(Call::DECLINE);
+  for (const auto& id : offers) *call.mutable_decline()->add_offer_ids() = id;
+  call.mutable_decline()->mutable_filters()->set_refuse_seconds(0);
+  try {
+    send(std::move(call));
+  } catch (const std::exception&) {
+    // An offer not declined is rescinded or times out; nothing waits on it.
+  }
 }
 
 void SchedulerClient::onEnd(const std::string& why) {
@@ -175,12 +199,17 @@ void SchedulerClient::acknowledge(const mesos::v1::TaskStatus& status) {
 }
 
 http::Response SchedulerClient::send(Call call) {
-  call.mutable_framework_id()->set_value(framework_id_);
+  std::string stream_id;
+  {
+    std::lock_guard lock(mutex_);
+    call.mutable_framework_id()->set_value(framework_id_);
+    stream_id = stream_id_;
+  }
   bool protobuf = options_.content_type == ContentType::kProtobuf;
   http::Request request{http::bhttp::verb::post, options_.path, 11};
   request.set(http::bhttp::field::content_type, protobuf ? kProtobuf : kJson);
   request.set(http::bhttp::field::accept, protobuf ? kProtobuf : kJson);
-  request.set("Mesos-Stream-Id", stream_id_);
+  request.set("Mesos-Stream-Id", stream_id);
   request.body() = protobuf ? call.SerializeAsString() : wire::toJsonString(call);
   std::lock_guard lock(calls_mutex_);
   return calls_->send(std::move(request), options_.call_timeout);

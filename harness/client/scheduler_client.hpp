@@ -5,6 +5,7 @@
 // examine. UPDATEs that carry a uuid are acknowledged automatically; those
 // without one (made by the master) never are (PROTOCOL.md 1.5).
 
+#include <atomic>
 #include <chrono>
 #include <condition_variable>
 #include <deque>
@@ -79,6 +80,12 @@ class SchedulerClient {
               const std::string& what);
   // Takes the next event, whatever it is; nullopt at the deadline.
   std::optional<Event> next(std::chrono::milliseconds timeout);
+  // While on, offers are declined (with no filter) as they arrive instead of
+  // being queued: a framework that is not waiting for an offer then never
+  // holds resources another framework is waiting for. They still appear in
+  // history().
+  void declineNewOffers(bool on);
+
   // Every event received so far, in order.
   std::vector<Event> history() const;
   // Why the stream ended, or empty while it is open.
@@ -88,6 +95,7 @@ class SchedulerClient {
   void onData(std::string_view bytes);
   void onEnd(const std::string& why);
   void acknowledge(const mesos::v1::TaskStatus& status);
+  void decline(const std::vector<mesos::v1::OfferID>& offers);
 
   SchedulerOptions options_;
   std::unique_ptr<http::Client> calls_;
@@ -104,6 +112,7 @@ class SchedulerClient {
   std::string end_;
   bool ended_ = false;
   std::string decode_error_;
+  std::atomic<bool> decline_offers_{false};
 };
 
 // One line describing an event for failure messages.

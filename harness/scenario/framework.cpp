@@ -62,6 +62,7 @@ Framework::~Framework() {
 }
 
 void Framework::subscribe() {
+  client_.declineNewOffers(true);
   client_.subscribe();
   subscribed_ = true;
 }
@@ -97,11 +98,18 @@ Offer Framework::awaitOffer(const OfferMatch& match, const std::string& what,
                             std::chrono::milliseconds timeout) {
   auto deadline = Clock::now() + timeout;
   std::vector<std::string> declined;
+  // Offers arrive here only while this wait runs; see FrameworkSpec.
+  client_.declineNewOffers(false);
+  struct Idle {
+    SchedulerClient& client;
+    ~Idle() { client.declineNewOffers(true); }
+  } idle{client_};
   while (true) {
     for (std::size_t i = 0; i < outstanding_.size(); ++i) {
       if (!match(outstanding_[i])) continue;
       Offer chosen = outstanding_[i];
       outstanding_.erase(outstanding_.begin() + static_cast<long>(i));
+      declineOutstanding();
       return chosen;
     }
     for (const auto& offer : outstanding_) {

@@ -9,7 +9,10 @@
 //
 // Every wait has a deadline and, when it runs out, says what it awaited and
 // what arrived instead. Offers a wait does not want are declined with no
-// filter, so their resources come back at the next allocation cycle.
+// filter, so their resources come back at the next allocation cycle. A
+// framework holds only the offer an awaitOffer returned to it: offers that
+// arrive while it is not waiting for one are declined on arrival, so an
+// idle framework never holds resources another one is waiting for.
 
 #include <chrono>
 #include <map>
@@ -54,7 +57,7 @@ class Framework {
   SchedulerClient& client() { return client_; }
 
   // The first offer (outstanding or new) that satisfies `match`; every other
-  // offer examined on the way is declined.
+  // offer held is declined.
   Offer awaitOffer(const OfferMatch& match, const std::string& what,
                    std::chrono::milliseconds timeout = kDefaultWait);
   // Absence, fenced positively (SPEC 0): each offer received must not satisfy
