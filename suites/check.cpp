@@ -2,6 +2,7 @@
 
 #include "harness/scenario/cleanup.hpp"
 
+#include <algorithm>
 #include <cctype>
 #include <fstream>
 
@@ -115,6 +116,24 @@ std::optional<std::string> Check::needsReadOnlyEnforcement(harness::AgentHandle&
   }
   return "agent " + agent.id + " does not enforce mode RO (isolation '" + isolation +
          "'; needs filesystem/linux, docker, or svh-agent's FUSE disk)";
+}
+
+std::filesystem::path Check::volumeDir(const harness::AgentHandle& agent, const std::string& role,
+                                       const std::string& id) {
+  std::string dir = role;
+  std::replace(dir.begin(), dir.end(), '/', ' ');
+  return agent.backing() / "volumes" / "roles" / dir / id;
+}
+
+void Check::expectUndisturbed(const harness::Framework& fw, const std::string& task_id) {
+  for (const auto& status : fw.statuses(task_id)) {
+    EXPECT_TRUE(status.state() == TASK_STARTING || status.state() == TASK_RUNNING)
+        << task_id << " got " << harness::describe(status);
+  }
+}
+
+void Check::outcome(const std::string& clause, const std::string& seen) {
+  RecordProperty("outcome " + clause, seen);
 }
 
 std::string Check::unique(const std::string& prefix) const {

@@ -17,6 +17,16 @@
 
 namespace svh::suites {
 
+// Task states, as checks name them.
+using mesos::v1::TASK_DROPPED;
+using mesos::v1::TASK_ERROR;
+using mesos::v1::TASK_FAILED;
+using mesos::v1::TASK_FINISHED;
+using mesos::v1::TASK_KILLED;
+using mesos::v1::TASK_LOST;
+using mesos::v1::TASK_RUNNING;
+using mesos::v1::TASK_STARTING;
+
 // "Area.Name" -> "SV-OFFER-1 H-DATA-1"
 std::map<std::string, std::string>& clauseRegistry();
 
@@ -44,6 +54,15 @@ class Check : public ::testing::Test {
   // A name unique to this check, for roles and frameworks, so that checks
   // never see each other's offers.
   std::string unique(const std::string& prefix) const;
+  // Where `agent` keeps volume `id` of `role` (SV-CREATE-4: '/' in a role
+  // becomes ' ').
+  static std::filesystem::path volumeDir(const harness::AgentHandle& agent,
+                                         const std::string& role, const std::string& id);
+  // Every status the task got so far is TASK_STARTING or TASK_RUNNING.
+  static void expectUndisturbed(const harness::Framework& fw, const std::string& task_id);
+  // Records which of several allowed outcomes a check saw (SPEC 0), as a
+  // property of the check in the report.
+  void outcome(const std::string& clause, const std::string& seen);
 
  private:
   void saveLogs();

@@ -20,6 +20,7 @@
 #include "harness/cluster/janitor.hpp"
 #include "harness/scenario/scenario_loader.hpp"
 #include "suites/check.hpp"
+#include "suites/clause_list.hpp"
 #include "suites/suite.hpp"
 
 namespace {
@@ -64,8 +65,14 @@ int main(int argc, char** argv) {
     return 2;
   }
   if (args.list) {
-    for (const auto& [name, clauses] : svh::suites::clauseRegistry()) {
-      std::printf("%s  [%s]\n", name.c_str(), clauses.c_str());
+    try {
+      std::fputs(svh::suites::describeCoverage(svh::suites::loadClauses(),
+                                               svh::suites::clauseRegistry())
+                     .c_str(),
+                 stdout);
+    } catch (const std::exception& e) {
+      std::cerr << "svharness: " << e.what() << std::endl;
+      return 3;
     }
     return 0;
   }

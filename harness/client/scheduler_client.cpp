@@ -164,11 +164,18 @@ void SchedulerClient::onData(std::string_view bytes) {
 
 void SchedulerClient::declineNewOffers(bool on) { decline_offers_ = on; }
 
+bool SchedulerClient::takeRefusals() { return refusing_.exchange(false); }
+
+// With a long filter, not none: an allocator breaks DRF ties by name, so a
+// framework that declined with no filter would be offered the same
+// resources again at once, and one that sorts first would starve the
+// others. takeRefusals() tells the framework to REVIVE when it wants offers.
 void SchedulerClient::decline(const std::vector<mesos::v1::OfferID>& offers) {
   Call call;
   call.set_type(Call::DECLINE);
   for (const auto& id : offers) *call.mutable_decline()->add_offer_ids() = id;
-  call.mutable_decline()->mutable_filters()->set_refuse_seconds(0);
+  call.mutable_decline()->mutable_filters()->set_refuse_seconds(kIdleRefuseSeconds);
+  refusing_ = true;
   try {
     send(std::move(call));
   } catch (const std::exception&) {

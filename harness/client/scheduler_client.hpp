@@ -66,6 +66,8 @@ class SchedulerClient {
   const std::string& frameworkId() const { return framework_id_; }
   const std::string& streamId() const { return stream_id_; }
   const SchedulerOptions& options() const { return options_; }
+  // What the next subscribe() sends (a re-subscription may change it).
+  mesos::v1::FrameworkInfo& frameworkInfo() { return options_.framework; }
 
   // Sends a call for this framework (framework_id and Mesos-Stream-Id are
   // filled in) and returns the HTTP answer. Throws http::HttpError.
@@ -80,11 +82,15 @@ class SchedulerClient {
               const std::string& what);
   // Takes the next event, whatever it is; nullopt at the deadline.
   std::optional<Event> next(std::chrono::milliseconds timeout);
-  // While on, offers are declined (with no filter) as they arrive instead of
-  // being queued: a framework that is not waiting for an offer then never
-  // holds resources another framework is waiting for. They still appear in
-  // history().
+  // While on, offers are declined as they arrive instead of being queued,
+  // with a filter of kIdleRefuseSeconds: a framework that is not waiting for
+  // an offer then never holds resources another framework is waiting for.
+  // They still appear in history().
   void declineNewOffers(bool on);
+  static constexpr double kIdleRefuseSeconds = 3600;
+  // Whether offers were declined that way since the last call: the
+  // framework must REVIVE before it waits for an offer again.
+  bool takeRefusals();
 
   // Every event received so far, in order.
   std::vector<Event> history() const;
@@ -113,6 +119,7 @@ class SchedulerClient {
   bool ended_ = false;
   std::string decode_error_;
   std::atomic<bool> decline_offers_{false};
+  std::atomic<bool> refusing_{false};
 };
 
 // One line describing an event for failure messages.

@@ -84,6 +84,36 @@ Operation launch(std::vector<TaskInfo> tasks) {
   return operation;
 }
 
+Operation launchGroup(const std::string& executor_id, std::vector<TaskInfo> tasks) {
+  Operation operation;
+  operation.set_type(Operation::LAUNCH_GROUP);
+  auto* executor = operation.mutable_launch_group()->mutable_executor();
+  executor->set_type(mesos::v1::ExecutorInfo::DEFAULT);
+  executor->mutable_executor_id()->set_value(executor_id);
+  *executor->add_resources() = harness::cpus(0.1);
+  *executor->add_resources() = harness::mem(32);
+  *executor->add_resources() = harness::disk(32);
+  auto* group = operation.mutable_launch_group()->mutable_task_group();
+  for (auto& task : tasks) *group->add_tasks() = std::move(task);
+  return operation;
+}
+
+Operation growVolume(Resource volume, Resource addition) {
+  Operation operation;
+  operation.set_type(Operation::GROW_VOLUME);
+  *operation.mutable_grow_volume()->mutable_volume() = std::move(volume);
+  *operation.mutable_grow_volume()->mutable_addition() = std::move(addition);
+  return operation;
+}
+
+Operation shrinkVolume(Resource volume, double megabytes) {
+  Operation operation;
+  operation.set_type(Operation::SHRINK_VOLUME);
+  *operation.mutable_shrink_volume()->mutable_volume() = std::move(volume);
+  operation.mutable_shrink_volume()->mutable_subtract()->set_value(megabytes);
+  return operation;
+}
+
 TaskBuilder::TaskBuilder(std::string name) : name_(std::move(name)) {
   static std::atomic<int> counter{0};
   id_ = name_ + "-" + std::to_string(++counter);
@@ -97,8 +127,19 @@ TaskInfo TaskBuilder::build() const {
   *info.add_resources() = harness::cpus(cpus_);
   *info.add_resources() = harness::mem(mem_);
   for (const auto& resource : resources_) *info.add_resources() = resource;
-  info.mutable_command()->set_shell(true);
-  info.mutable_command()->set_value(command_);
+  if (executor_resources_.empty()) {
+    info.mutable_command()->set_shell(true);
+    info.mutable_command()->set_value(command_);
+  } else {
+    // A task has a command or an executor, never both.
+    auto* executor = info.mutable_executor();
+    executor->set_type(mesos::v1::ExecutorInfo::CUSTOM);
+    executor->mutable_executor_id()->set_value(id_ + "-executor");
+    executor->mutable_command()->set_value(command_);
+    *executor->add_resources() = harness::cpus(0.1);
+    *executor->add_resources() = harness::mem(32);
+    for (const auto& resource : executor_resources_) *executor->add_resources() = resource;
+  }
   return info;
 }
 

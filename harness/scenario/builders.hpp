@@ -59,6 +59,11 @@ Operation unreserve(std::vector<Resource> resources);
 Operation create(std::vector<Resource> volumes);
 Operation destroy(std::vector<Resource> volumes);
 Operation launch(std::vector<TaskInfo> tasks);
+// One task group run by a default executor with id `executor_id` (the
+// executor gets cpus:0.1;mem:32;disk:32 of its own, as Mesos requires).
+Operation launchGroup(const std::string& executor_id, std::vector<TaskInfo> tasks);
+Operation growVolume(Resource volume, Resource addition);
+Operation shrinkVolume(Resource volume, double megabytes);
 
 class TaskBuilder {
  public:
@@ -69,6 +74,13 @@ class TaskBuilder {
   TaskBuilder& cpus(double value) { cpus_ = value; return *this; }
   TaskBuilder& mem(double value) { mem_ = value; return *this; }
   TaskBuilder& uses(Resource resource) { resources_.push_back(std::move(resource)); return *this; }
+  // Gives the task a custom executor of its own, running the command and
+  // holding `resource` (and cpus:0.1;mem:32); without this the task runs
+  // under the command executor.
+  TaskBuilder& executorUses(Resource resource) {
+    executor_resources_.push_back(std::move(resource));
+    return *this;
+  }
 
   const std::string& taskId() const { return id_; }
   TaskInfo build() const;
@@ -82,6 +94,7 @@ class TaskBuilder {
   double cpus_ = 0.1;
   double mem_ = 32;
   std::vector<Resource> resources_;
+  std::vector<Resource> executor_resources_;
 };
 
 TaskBuilder task(std::string name);

@@ -41,6 +41,13 @@ SchedulerOptions optionsFor(http::Url master, const FrameworkSpec& spec) {
   } else {
     info.set_role(spec.role);
   }
+  if (!spec.min_allocatable.empty()) {
+    auto& filters = (*info.mutable_offer_filters())[spec.role];
+    auto* quantities = filters.mutable_min_allocatable_resources()->add_quantities();
+    for (const auto& [name, value] : spec.min_allocatable) {
+      (*quantities->mutable_quantities())[name].set_value(value);
+    }
+  }
   return options;
 }
 
@@ -67,8 +74,14 @@ void Framework::subscribe() {
   subscribed_ = true;
 }
 
-void Framework::resubscribe() {
+void Framework::resubscribe(std::optional<std::vector<Capability::Type>> capabilities) {
   outstanding_.clear();
+  if (capabilities) {
+    spec_.capabilities = *capabilities;
+    auto& info = client_.frameworkInfo();
+    info.clear_capabilities();
+    for (auto type : *capabilities) info.add_capabilities()->set_type(type);
+  }
   client_.subscribe();
   subscribed_ = true;
 }
@@ -83,6 +96,7 @@ bool Framework::pump(std::chrono::milliseconds timeout) {
     case Event::RESCIND: {
       const auto& id = event->rescind().offer_id().value();
       std::erase_if(outstanding_, [&](const Offer& offer) { return offer.id().value() == id; });
+      rescinded_.insert(id);
       break;
     }
     case Event::UPDATE:
@@ -98,8 +112,9 @@ Offer Framework::awaitOffer(const OfferMatch& match, const std::string& what,
                             std::chrono::milliseconds timeout) {
   auto deadline = Clock::now() + timeout;
   std::vector<std::string> declined;
-  // Offers arrive here only while this wait runs; see FrameworkSpec.
+  // Offers arrive here only while this wait runs; see the header.
   client_.declineNewOffers(false);
+  if (client_.takeRefusals()) revive();
   struct Idle {
     SchedulerClient& client;
     ~Idle() { client.declineNewOffers(true); }
@@ -152,6 +167,28 @@ Offer Framework::awaitOfferWithout(const OfferMatch& forbidden, const std::strin
   return awaitOffer(checked, fence_what + " without " + forbidden_what, timeout);
 }
 
+void Framework::awaitRescind(const Offer& offer, std::chrono::milliseconds timeout) {
+  auto deadline = Clock::now() + timeout;
+  while (rescinded_.count(offer.id().value()) == 0) {
+    auto now = Clock::now();
+    if (now >= deadline || !client_.streamEnd().empty()) {
+      throw AwaitTimeout("waited " + std::to_string(timeout.count()) + "ms for offer " +
+                         describe(offer) + " to be rescinded");
+    }
+    pump(std::chrono::duration_cast<std::chrono::milliseconds>(deadline - now));
+  }
+}
+
+bool Framework::wasRescinded(const Offer& offer) const {
+  return rescinded_.count(offer.id().value()) > 0;
+}
+
+void Framework::revive() {
+  Call call;
+  call.set_type(Call::REVIVE);
+  client_.call(std::move(call));
+}
+
 void Framework::declineOutstanding() {
   for (const auto& offer : outstanding_) decline(offer);
   outstanding_.clear();
@@ -162,7 +199,14 @@ void Framework::accept(const Offer& offer, std::vector<Operation> operations,
   Call call;
   call.set_type(Call::ACCEPT);
   *call.mutable_accept()->add_offer_ids() = offer.id();
-  for (auto& operation : operations) *call.mutable_accept()->add_operations() = operation;
+  for (auto& operation : operations) {
+    // Mesos wants a task group's executor to name its framework.
+    if (operation.type() == Operation::LAUNCH_GROUP) {
+      auto* executor = operation.mutable_launch_group()->mutable_executor();
+      if (!executor->has_framework_id()) executor->mutable_framework_id()->set_value(id());
+    }
+    *call.mutable_accept()->add_operations() = operation;
+  }
   call.mutable_accept()->mutable_filters()->set_refuse_seconds(refuse_seconds);
   client_.call(std::move(call));
 }
@@ -233,6 +277,13 @@ TaskStatus Framework::awaitTaskState(const std::string& task_id,
 std::vector<TaskStatus> Framework::statuses(const std::string& task_id) const {
   auto it = statuses_.find(task_id);
   return it == statuses_.end() ? std::vector<TaskStatus>{} : it->second;
+}
+
+std::string describe(const TaskStatus& status) {
+  std::string text = mesos::v1::TaskState_Name(status.state());
+  if (status.has_reason()) text += " " + TaskStatus::Reason_Name(status.reason());
+  if (status.has_message()) text += " (" + status.message() + ")";
+  return text;
 }
 
 }  // namespace svh::harness

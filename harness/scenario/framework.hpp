@@ -16,6 +16,7 @@
 
 #include <chrono>
 #include <map>
+#include <optional>
 #include <set>
 #include <string>
 #include <vector>
@@ -41,6 +42,9 @@ struct FrameworkSpec {
                                                 Capability::SHARED_RESOURCES};
   ContentType content_type = ContentType::kJson;
   double failover_timeout = 0;
+  // Per-role minimum for an offer (FrameworkInfo.offer_filters), e.g.
+  // {{"disk", 1}} lets a framework be offered a volume with nothing else.
+  std::map<std::string, double> min_allocatable;
 };
 
 class Framework {
@@ -50,8 +54,9 @@ class Framework {
 
   void subscribe();
   // Subscribes again with this framework's id (a failover, e.g. after the
-  // master restarted); outstanding offers are forgotten.
-  void resubscribe();
+  // master restarted); outstanding offers are forgotten. With
+  // `capabilities`, the FrameworkInfo sent says those instead (SV-CAP-4).
+  void resubscribe(std::optional<std::vector<Capability::Type>> capabilities = std::nullopt);
   const std::string& id() const { return client_.frameworkId(); }
   const FrameworkSpec& spec() const { return spec_; }
   SchedulerClient& client() { return client_; }
@@ -69,11 +74,17 @@ class Framework {
                           std::chrono::milliseconds timeout = kDefaultWait);
   // Declines every outstanding offer: later waits see only newer offers.
   void declineOutstanding();
+  // Returns once the master has rescinded `offer`. Throws AwaitTimeout.
+  void awaitRescind(const Offer& offer, std::chrono::milliseconds timeout = kDefaultWait);
+  // Whether a RESCIND of `offer` has arrived so far.
+  bool wasRescinded(const Offer& offer) const;
 
   void accept(const Offer& offer, std::vector<Operation> operations,
               double refuse_seconds = 0);
   void decline(const Offer& offer, double refuse_seconds = 0);
   void kill(const std::string& task_id, const std::string& agent_id);
+  // Clears every offer filter this framework set (REVIVE).
+  void revive();
   void teardown();
 
   // The first status of `task_id` in `states` (earlier ones are kept in
@@ -92,8 +103,12 @@ class Framework {
   std::vector<Offer> outstanding_;
   std::map<std::string, std::vector<TaskStatus>> statuses_;
   std::map<std::string, std::size_t> seen_;  // statuses already returned per task
+  std::set<std::string> rescinded_;           // ids of offers the master rescinded
   bool subscribed_ = false;
 };
+
+// "TASK_FAILED (Command exited with status 1)", for failure messages.
+std::string describe(const TaskStatus& status);
 
 // A check's expectation did not hold (the master is non-conformant), as
 // opposed to AwaitTimeout / HarnessError.

@@ -1,0 +1,28 @@
+#pragma once
+// Acts that many stories share, built on the Framework story API.
+
+#include <string>
+#include <vector>
+
+#include "harness/scenario/framework.hpp"
+
+namespace svh::harness {
+
+// Reserves each volume's disk on the agent and creates the volumes in one
+// ACCEPT (RES-8 allows both in one), then returns the first offer from that
+// agent that shows every volume, held (not declined). Each volume's role and
+// principal are its own (VolumeBuilder).
+Offer createVolumes(Framework& fw, const std::string& agent_id,
+                    const std::vector<VolumeBuilder>& volumes);
+
+// An offer from `accepted`'s agent holding at least the unreserved cpus
+// `accepted` held, less `used_cpus` (what the ACCEPT launched). Until the
+// master has processed that ACCEPT those cpus are in no other offer, so such
+// an offer fences it: whatever it shows comes after the ACCEPT (SPEC 0).
+OfferMatch returnedFrom(const Offer& accepted, double used_cpus = 0);
+
+// A task command: runs `before`, writes "up" to `started` in its sandbox (so a check
+// can see it got going) and then runs until it is killed.
+std::string runUntilKilled(const std::string& before = "true");
+
+}  // namespace svh::harness

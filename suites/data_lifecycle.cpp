@@ -1,0 +1,109 @@
+// Data lifecycle (SPEC H-DATA, H-STATE-1, SV-CREATE-4): where a volume's
+// data lives on the agent, who sees it and for how long, and whether the
+// master's state agrees with its offers.
+
+#include "harness/client/operator_client.hpp"
+#include "harness/scenario/common_steps.hpp"
+#include "harness/scenario/files.hpp"
+#include "suites/check.hpp"
+
+namespace svh::suites {
+
+using namespace harness;  // the story API reads best unqualified
+
+class DataLifecycle : public Check {
+ protected:
+  FrameworkSpec spec(const std::string& role) {
+    return {.role = role, .content_type = runOptions().content_type};
+  }
+};
+
+// Mirrors PersistentVolumeTest.AccessPersistentVolume (non-shared) and the
+// sequential half of H-DATA-1.
+SVH_CHECK(DataLifecycle, LaterTasksSeeWhatEarlierTasksWrote, "H-DATA-1 H-DATA-2") {
+  auto& agent = cluster().agents().front();
+  const std::string role = unique("data");
+  Framework fw(cluster().master(), spec(role));
+  fw.subscribe();
+  auto w1 = volume("w1").role(role).size(32);
+  auto offer = createVolumes(fw, agent.id, {w1});
+  auto writer = task("writer").on(agent.id).uses(w1).command("echo first > data/f");
+  fw.accept(offer, {launch({writer})});
+  fw.awaitTaskState(writer.taskId(), {TASK_FINISHED});
+
+  offer = fw.awaitOffer(allOf({onAgent(agent.id), hasVolume("w1")}),
+                        "an offer with w1 after its writer finished");
+  auto reader = task("reader").on(agent.id).uses(w1).command("test \"$(cat data/f)\" = first");
+  fw.accept(offer, {launch({reader})});
+  auto end = fw.awaitTaskState(reader.taskId(), {TASK_FINISHED, TASK_FAILED});
+  EXPECT_EQ(end.state(), TASK_FINISHED)
+      << "H-DATA-2: a later task did not find what an earlier one wrote: " << describe(end);
+}
+
+SVH_CHECK(DataLifecycle, AVolumeLivesUnderItsRoleOnTheAgent, "SV-CREATE-4") {
+  if (auto why = needsLocalAgents()) GTEST_SKIP() << *why;
+  if (runOptions().profile == "mesos-1.1") {
+    GTEST_SKIP() << "SV-CREATE-4 with a sub-role: Mesos 1.1 has no hierarchical roles";
+  }
+  auto& agent = cluster().agents().front();
+  const std::string role = unique("data") + "/sub";
+  Framework fw(cluster().master(), spec(role));
+  fw.subscribe();
+  auto v1 = volume("v1").role(role).size(32).shared();
+  auto offer = createVolumes(fw, agent.id, {v1});
+  auto t = task("t").on(agent.id).uses(v1).command("echo here > data/f");
+  fw.accept(offer, {launch({t})});
+  fw.awaitTaskState(t.taskId(), {TASK_FINISHED});
+  // <work_dir>/volumes/roles/<role with '/' as ' '>/<id>
+  EXPECT_EQ(readFile(volumeDir(agent, role, "v1") / "f"), "here\n");
+}
+
+// H-STATE-1: /master/slaves and the v1 GET_AGENTS list a created volume
+// under the agent's reserved resources, and not once it is destroyed.
+SVH_CHECK(DataLifecycle, TheMastersStateAgreesWithItsOffers, "H-STATE-1") {
+  auto& agent = cluster().agents().front();
+  const std::string role = unique("data");
+  Framework fw(cluster().master(), spec(role));
+  fw.subscribe();
+  auto offer = createVolumes(fw, agent.id, {volume("v1").role(role).size(32).shared()});
+  OperatorClient op(cluster().master());
+
+  auto listed_in_state = [&] {
+    for (const auto& slave : op.slaves().value("slaves", nlohmann::json::array())) {
+      if (slave.value("id", "") != agent.id) continue;
+      auto reserved = slave.value("reserved_resources_full", nlohmann::json::object());
+      for (const auto& r : reserved.value(role, nlohmann::json::array())) {
+        if (r.contains("disk") && r["disk"].contains("persistence") &&
+            r["disk"]["persistence"].value("id", "") == "v1") {
+          return true;
+        }
+      }
+    }
+    return false;
+  };
+  auto listed_in_agents = [&] {
+    mesos::v1::master::Call call;
+    call.set_type(mesos::v1::master::Call::GET_AGENTS);
+    auto response = op.v1Response(call, runOptions().content_type);
+    for (const auto& a : response.get_agents().agents()) {
+      if (a.agent_info().id().value() != agent.id) continue;
+      for (const auto& r : a.total_resources()) {
+        if (r.has_disk() && r.disk().has_persistence() && r.disk().persistence().id() == "v1") {
+          return true;
+        }
+      }
+    }
+    return false;
+  };
+  EXPECT_TRUE(listed_in_state()) << "/master/slaves does not list offered volume v1";
+  EXPECT_TRUE(listed_in_agents()) << "GET_AGENTS does not list offered volume v1";
+
+  fw.accept(offer, {destroy({*findVolume(offer, "v1")})});
+  fw.decline(fw.awaitOfferWithout(hasVolume("v1"), "destroyed v1",
+                                  allOf({returnedFrom(offer), hasScalar("disk", 32, role)}),
+                                  "the volume's disk back"));
+  EXPECT_FALSE(listed_in_state()) << "/master/slaves still lists destroyed volume v1";
+  EXPECT_FALSE(listed_in_agents()) << "GET_AGENTS still lists destroyed volume v1";
+}
+
+}  // namespace svh::suites

@@ -1,0 +1,329 @@
+// Operator endpoints (SPEC 1.9, PV-DESTROY-*, RES-*): /reserve,
+// /create-volumes, /destroy-volumes, /unreserve and the v1 operator API's
+// CREATE_VOLUMES / DESTROY_VOLUMES, with Mesos's status codes and texts.
+// Mirrors PersistentVolumeEndpointsTest.* and MasterAPITest.CreateAndDestroyVolumes.
+
+#include "harness/client/operator_client.hpp"
+#include "harness/scenario/common_steps.hpp"
+#include "harness/scenario/files.hpp"
+#include "harness/wire/json_codec.hpp"
+#include "suites/check.hpp"
+
+namespace svh::suites {
+
+using namespace harness;  // the story API reads best unqualified
+
+class Endpoints : public Check {
+ protected:
+  void SetUp() override {
+    Check::SetUp();
+    op_ = std::make_unique<OperatorClient>(cluster().master());
+  }
+  FrameworkSpec spec(const std::string& role) {
+    return {.role = role, .content_type = runOptions().content_type};
+  }
+  static std::string jsonList(const std::vector<Resource>& resources) {
+    std::string out = "[";
+    for (const auto& r : resources) out += (out.size() > 1 ? "," : "") + wire::toJsonString(r);
+    return out + "]";
+  }
+  http::Response reserve(const std::string& agent_id, const std::vector<Resource>& resources) {
+    return op_->form("/master/reserve", {{"slaveId", agent_id}, {"resources", jsonList(resources)}});
+  }
+  http::Response unreserve(const std::string& agent_id, const std::vector<Resource>& resources) {
+    return op_->form("/master/unreserve",
+                     {{"slaveId", agent_id}, {"resources", jsonList(resources)}});
+  }
+  http::Response createVolumes(const std::string& agent_id, const std::vector<Resource>& volumes) {
+    return op_->form("/master/create-volumes",
+                     {{"slaveId", agent_id}, {"volumes", jsonList(volumes)}});
+  }
+  http::Response destroyVolumes(const std::string& agent_id,
+                                const std::vector<Resource>& volumes) {
+    return op_->form("/master/destroy-volumes",
+                     {{"slaveId", agent_id}, {"volumes", jsonList(volumes)}});
+  }
+  // Reserves the volume's disk and creates it, both through the endpoints.
+  void makeVolume(const std::string& agent_id, const VolumeBuilder& v) {
+    auto reserved = reserve(agent_id, {v.reservedDisk()});
+    ASSERT_EQ(reserved.result_int(), 202) << "/reserve: " << reserved.body();
+    auto created = createVolumes(agent_id, {v});
+    ASSERT_EQ(created.result_int(), 202) << "/create-volumes: " << created.body();
+  }
+  static void expectAnswer(const http::Response& response, int code, const std::string& says) {
+    EXPECT_EQ(response.result_int(), code) << response.body();
+    EXPECT_NE(response.body().find(says), std::string::npos)
+        << "expected the answer to say '" << says << "'; it says: " << response.body();
+  }
+
+  std::unique_ptr<OperatorClient> op_;
+};
+
+// Mirrors PersistentVolumeEndpointsTest.DynamicReservation.
+SVH_CHECK(Endpoints, ReserveCreateDestroyUnreserveThroughTheFormEndpoints,
+          "SV-HTTP-1 SV-CREATE-1 PV-OFFER-2 SV-DESTROY-7 RES-1") {
+  auto& agent = cluster().agents().front();
+  const std::string role = unique("http");
+  auto v1 = volume("v1").role(role).size(32).shared();
+  makeVolume(agent.id, v1);
+  Framework fw(cluster().master(), spec(role));
+  fw.subscribe();
+  fw.decline(fw.awaitOffer(allOf({onAgent(agent.id), hasSharedVolume("v1")}),
+                           "an offer with the operator's volume v1"));
+
+  auto destroyed = destroyVolumes(agent.id, {v1});
+  ASSERT_EQ(destroyed.result_int(), 202) << destroyed.body();
+  fw.decline(fw.awaitOfferWithout(hasVolume("v1"), "destroyed volume v1",
+                                  allOf({onAgent(agent.id), hasScalar("disk", 32, role)}),
+                                  "the volume's disk back, reserved"));
+  auto unreserved = unreserve(agent.id, {v1.reservedDisk()});
+  ASSERT_EQ(unreserved.result_int(), 202) << unreserved.body();
+  fw.decline(fw.awaitOfferWithout(
+      [&](const Offer& o) { return scalarIn(o, "disk", role) > 0; }, "disk reserved to " + role,
+      allOf({onAgent(agent.id), hasScalar("disk", 32, "*")}), "the disk back, unreserved"));
+}
+
+SVH_CHECK(Endpoints, DestroyingAVolumeInUseIsABadRequestAndChangesNothing,
+          "SV-HTTP-2 SV-DESTROY-1 H-DATA-4") {
+  auto& agent = cluster().agents().front();
+  const std::string role = unique("http");
+  auto v1 = volume("v1").role(role).size(32).shared();
+  auto w1 = volume("w1").role(role).size(32);
+  makeVolume(agent.id, v1);
+  makeVolume(agent.id, w1);
+  Framework fw(cluster().master(), spec(role));
+  fw.subscribe();
+  auto offer = fw.awaitOffer(allOf({onAgent(agent.id), hasSharedVolume("v1"), hasVolume("w1")}),
+                             "an offer with v1 and w1");
+  auto user = task("user").on(agent.id).uses(v1).uses(w1.path("other")).command(
+      runUntilKilled("echo v > data/f && echo w > other/f"));
+  fw.accept(offer, {launch({user})});
+  fw.awaitTaskState(user.taskId(), {TASK_RUNNING});
+  if (agent.local()) {
+    awaitFile(agent.sandboxOf(user.taskId()) / "started", kDefaultWait, "the task to start");
+  }
+
+  for (const auto& v : {v1, w1}) {
+    SCOPED_TRACE("/destroy-volumes of " + v.id() + " while a task uses it");
+    auto answer = destroyVolumes(agent.id, {v});
+    // OQ-3: the docs name 409; Mesos answers 400 (validation runs first).
+    EXPECT_TRUE(answer.result_int() == 400 || answer.result_int() == 409) << answer.body();
+    outcome("SV-HTTP-2", std::to_string(answer.result_int()) + " " + answer.body());
+    if (answer.result_int() == 400) {
+      EXPECT_NE(answer.body().find("Persistent volumes in use"), std::string::npos)
+          << answer.body();
+    }
+  }
+  // Nothing changed.
+  fw.decline(fw.awaitOffer(allOf({returnedFrom(offer, 0.1), hasSharedVolume("v1")}),
+                           "an offer with v1 after the refused destroys"));
+  if (agent.local()) {
+    EXPECT_EQ(readFile(volumeDir(agent, role, "v1") / "f"), "v\n") << "H-DATA-4";
+    EXPECT_EQ(readFile(volumeDir(agent, role, "w1") / "f"), "w\n") << "H-DATA-4";
+  }
+  expectUndisturbed(fw, user.taskId());
+}
+
+// Mirrors PersistentVolumeEndpointsTest.DeleteNonExistentVolume.
+SVH_CHECK(Endpoints, DestroyingAVolumeThatDoesNotExistIsABadRequest,
+          "SV-HTTP-2 PV-DESTROY-2 SV-MODEL-3 SV-MODEL-4") {
+  auto& agent = cluster().agents().front();
+  const std::string role = unique("http");
+  auto v1 = volume("v1").role(role).size(32).shared();
+  makeVolume(agent.id, v1);
+  const std::vector<std::pair<std::string, VolumeBuilder>> wrong = {
+      {"an unknown id", volume("no-such-volume").role(role).size(32).shared()},
+      {"another role", volume("v1").role(role + "-other").size(32).shared()},
+      {"another size", volume("v1").role(role).size(64).shared()},
+      {"no shared flag", volume("v1").role(role).size(32)},
+  };
+  for (const auto& [what, v] : wrong) {
+    SCOPED_TRACE("/destroy-volumes naming v1 with " + what);
+    expectAnswer(destroyVolumes(agent.id, {v}), 400, "Persistent volumes not found");
+  }
+  // SV-MODEL-3: the container path is not part of a volume's identity.
+  auto answer = destroyVolumes(agent.id, {volume("v1").role(role).size(32).shared().path("x")});
+  EXPECT_EQ(answer.result_int(), 202) << answer.body();
+}
+
+// Mirrors PersistentVolumeEndpointsTest.UnreserveVolumeResources and
+// UnreserveOperationValidationTest.NoPersistentVolumes.
+SVH_CHECK(Endpoints, TheDiskUnderAVolumeCannotBeUnreserved, "SV-HTTP-4 RES-6 PV-UNRESERVE-1") {
+  auto& agent = cluster().agents().front();
+  const std::string role = unique("http");
+  auto v1 = volume("v1").role(role).size(32).shared();
+  makeVolume(agent.id, v1);
+  auto answer = unreserve(agent.id, {v1.reservedDisk()});
+  EXPECT_EQ(answer.result_int(), 409) << "SV-HTTP-4: " << answer.body();
+  answer = unreserve(agent.id, {v1});
+  EXPECT_EQ(answer.result_int(), 400) << answer.body();
+  EXPECT_NE(answer.body().find("cannot be unreserved directly"), std::string::npos)
+      << "PV-UNRESERVE-1: " << answer.body();
+
+  // The framework path drops it the same way: the volume stays.
+  Framework fw(cluster().master(), spec(role));
+  fw.subscribe();
+  auto offer = fw.awaitOffer(allOf({onAgent(agent.id), hasSharedVolume("v1")}),
+                             "an offer with v1");
+  fw.accept(offer, {harness::unreserve({*findVolume(offer, "v1")})});
+  fw.decline(fw.awaitOffer(allOf({returnedFrom(offer), hasSharedVolume("v1")}),
+                           "an offer with v1 after an UNRESERVE naming it"));
+}
+
+// Mirrors PersistentVolumeEndpointsTest.VolumeExceedsReservedSize and
+// DynamicReservationRoleMismatch.
+SVH_CHECK(Endpoints, AVolumeTheReservationCannotHoldConflicts, "PV-CREATE-6 PV-CREATE-1") {
+  auto& agent = cluster().agents().front();
+  const std::string role = unique("http");
+  auto reserved = reserve(agent.id, {volume("v1").role(role).size(32).reservedDisk()});
+  ASSERT_EQ(reserved.result_int(), 202) << reserved.body();
+  auto answer = createVolumes(agent.id, {volume("v1").role(role).size(64).shared()});
+  EXPECT_EQ(answer.result_int(), 409) << "larger than its reservation: " << answer.body();
+  answer = createVolumes(agent.id, {volume("v1").role(role + "-other").size(32).shared()});
+  EXPECT_EQ(answer.result_int(), 409) << "reserved to another role: " << answer.body();
+  // PV-CREATE-1: from unreserved disk.
+  auto unreserved = volume("v1").size(32).build();
+  unreserved.clear_reservations();
+  expectAnswer(createVolumes(agent.id, {unreserved}), 400,
+               "Persistent volumes cannot be created from unreserved resources");
+}
+
+// Mirrors PersistentVolumeEndpointsTest.InvalidVolume.
+SVH_CHECK(Endpoints, RoleStarCannotBeReserved, "RES-2") {
+  auto& agent = cluster().agents().front();
+  auto star = volume("v1").role("*").size(32).shared();
+  expectAnswer(createVolumes(agent.id, {star}), 400, "role \"*\" cannot be reserved");
+  expectAnswer(destroyVolumes(agent.id, {star}), 400, "role \"*\" cannot be reserved");
+}
+
+SVH_CHECK(Endpoints, VolumesAreCreatedReadWriteAndNamedSoInADestroy, "SV-RO-1 SV-RO-6 PV-DESTROY-1") {
+  auto& agent = cluster().agents().front();
+  const std::string role = unique("http");
+  auto reserved = reserve(agent.id, {volume("v1").role(role).size(32).reservedDisk()});
+  ASSERT_EQ(reserved.result_int(), 202) << reserved.body();
+  const std::string read_only = "Not a persistent volume: Read-only persistent volume not supported";
+  expectAnswer(createVolumes(agent.id, {volume("v1").role(role).size(32).shared().readOnly()}),
+               400, read_only);
+  auto created = createVolumes(agent.id, {volume("v1").role(role).size(32).shared()});
+  ASSERT_EQ(created.result_int(), 202) << created.body();
+  expectAnswer(destroyVolumes(agent.id, {volume("v1").role(role).size(32).shared().readOnly()}),
+               400, read_only);
+  // PV-DESTROY-1: a DESTROY must name a persistent volume.
+  expectAnswer(destroyVolumes(agent.id, {volume("v1").role(role).size(32).reservedDisk()}), 400,
+               "Not a persistent volume");
+
+  // The scheduler path drops an RO CREATE: the reserved disk stays plain.
+  const std::string role2 = unique("http-fw");
+  Framework fw(cluster().master(), spec(role2));
+  fw.subscribe();
+  auto ro = volume("v2").role(role2).size(32).shared().readOnly();
+  auto offer = fw.awaitOffer(allOf({onAgent(agent.id), hasScalar("disk", 32, "*")}),
+                             "an offer with 32 MB of unreserved disk");
+  fw.accept(offer, {harness::reserve({ro.reservedDisk()}), harness::create({ro})});
+  fw.decline(fw.awaitOfferWithout(hasVolume("v2"), "read-only volume v2",
+                                  allOf({onAgent(agent.id), hasScalar("disk", 32, role2)}),
+                                  "the reserved disk, with no volume made from it"));
+}
+
+// Mirrors PersistentVolumeEndpointsTest.NoSlaveId and NoVolumes.
+SVH_CHECK(Endpoints, MissingParametersAreBadRequests, "SV-HTTP-1") {
+  auto& agent = cluster().agents().front();
+  auto v = jsonList({volume("v1").role(unique("http")).size(32).shared()});
+  EXPECT_EQ(op_->form("/master/create-volumes", {{"volumes", v}}).result_int(), 400);
+  EXPECT_EQ(op_->form("/master/create-volumes", {{"slaveId", agent.id}}).result_int(), 400);
+  EXPECT_EQ(op_->form("/master/destroy-volumes", {{"volumes", v}}).result_int(), 400);
+  EXPECT_EQ(op_->form("/master/destroy-volumes", {{"slaveId", agent.id}}).result_int(), 400);
+}
+
+// Mirrors MasterAPITest.CreateAndDestroyVolumes.
+SVH_CHECK(Endpoints, TheV1OperatorApiCreatesAndDestroysVolumes,
+          "SV-HTTP-1 SV-HTTP-2 PV-DESTROY-2") {
+  auto& agent = cluster().agents().front();
+  const std::string role = unique("http");
+  auto v1 = volume("v1").role(role).size(32).shared();
+  auto reserved = reserve(agent.id, {v1.reservedDisk()});
+  ASSERT_EQ(reserved.result_int(), 202) << reserved.body();
+  auto type = runOptions().content_type;
+  auto volumesCall = [&](mesos::v1::master::Call::Type which) {
+    mesos::v1::master::Call call;
+    call.set_type(which);
+    auto* body = which == mesos::v1::master::Call::CREATE_VOLUMES
+                     ? call.mutable_create_volumes()->mutable_volumes()
+                     : call.mutable_destroy_volumes()->mutable_volumes();
+    *body->Add() = v1;
+    if (which == mesos::v1::master::Call::CREATE_VOLUMES) {
+      call.mutable_create_volumes()->mutable_agent_id()->set_value(agent.id);
+    } else {
+      call.mutable_destroy_volumes()->mutable_agent_id()->set_value(agent.id);
+    }
+    return op_->v1(call, type);
+  };
+  auto created = volumesCall(mesos::v1::master::Call::CREATE_VOLUMES);
+  ASSERT_EQ(created.result_int(), 202) << created.body();
+
+  Framework fw(cluster().master(), spec(role));
+  fw.subscribe();
+  auto offer = fw.awaitOffer(allOf({onAgent(agent.id), hasSharedVolume("v1")}),
+                             "an offer with v1 made through the v1 operator API");
+  auto user = task("user").on(agent.id).uses(v1).command(runUntilKilled());
+  fw.accept(offer, {launch({user})});
+  fw.awaitTaskState(user.taskId(), {TASK_RUNNING});
+  expectAnswer(volumesCall(mesos::v1::master::Call::DESTROY_VOLUMES), 400,
+               "Persistent volumes in use");
+  fw.kill(user.taskId(), agent.id);
+  fw.awaitTaskState(user.taskId(), {TASK_KILLED});
+  auto destroyed = volumesCall(mesos::v1::master::Call::DESTROY_VOLUMES);
+  EXPECT_EQ(destroyed.result_int(), 202) << destroyed.body();
+  expectAnswer(volumesCall(mesos::v1::master::Call::DESTROY_VOLUMES), 400,
+               "Persistent volumes not found");
+}
+
+// SV-HTTP-3: the endpoint rescinds only enough offers to cover the DESTROY.
+// HEAD answers 202 and may leave an offer holding the destroyed volume; 1.1
+// answered 409. Whatever the master does, no task may run on the destroyed
+// volume: a launch from a stale offer fails (SV-LAUNCH-11).
+SVH_CHECK(Endpoints, DestroyingAVolumeHeldInSeveralOffers, "SV-HTTP-3 SV-LAUNCH-11") {
+  auto& agent = cluster().agents().front();
+  const std::string role = unique("http");
+  auto v1 = volume("v1").role(role).size(32).shared();
+  Framework fw1(cluster().master(), spec(role));
+  fw1.subscribe();
+  auto offer = harness::createVolumes(fw1, agent.id, {v1});
+  auto splitter = task("splitter").on(agent.id).cpus(1).command(runUntilKilled());
+  fw1.accept(offer, {launch({splitter})});
+  fw1.awaitTaskState(splitter.taskId(), {TASK_RUNNING});
+  Framework fw2(cluster().master(), spec(role));
+  fw2.subscribe();
+  auto held2 = fw2.awaitOffer(allOf({onAgent(agent.id), hasSharedVolume("v1")}),
+                              "fw2: an offer with v1");
+  fw1.kill(splitter.taskId(), agent.id);
+  fw1.awaitTaskState(splitter.taskId(), {TASK_KILLED});
+  auto held1 = fw1.awaitOffer(allOf({onAgent(agent.id), hasSharedVolume("v1")}),
+                              "fw1: an offer with v1 while fw2 holds one");
+
+  auto answer = destroyVolumes(agent.id, {v1});
+  outcome("SV-HTTP-3", std::to_string(answer.result_int()));
+  if (answer.result_int() == 409) {
+    EXPECT_EQ(runOptions().profile, "mesos-1.1") << "HEAD answers 202: " << answer.body();
+    return;
+  }
+  ASSERT_EQ(answer.result_int(), 202) << answer.body();
+  // Any offer still held after the DESTROY is stale. Launching on v1 from it
+  // must not run a task.
+  for (auto [fw, held] : {std::make_pair(&fw1, held1), std::make_pair(&fw2, held2)}) {
+    // A rescind may still be on its way: a launch then gets a TASK_ERROR or
+    // TASK_LOST for invalid offers, which is equally fine.
+    auto t = task("late").on(agent.id).uses(v1).command("echo x > data/x");
+    fw->accept(held, {launch({t})});
+    auto end = fw->awaitTaskState(t.taskId(), {TASK_ERROR, TASK_LOST, TASK_DROPPED,
+                                               TASK_FINISHED, TASK_FAILED, TASK_RUNNING});
+    EXPECT_TRUE(end.state() == TASK_ERROR || end.state() == TASK_LOST ||
+                end.state() == TASK_DROPPED)
+        << "a task ran on destroyed volume v1: " << describe(end);
+    if (end.state() == TASK_LOST || end.state() == TASK_DROPPED) {
+      outcome("SV-LAUNCH-11", describe(end));
+    }
+  }
+}
+
+}  // namespace svh::suites

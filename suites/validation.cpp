@@ -1,0 +1,343 @@
+// Creating volumes and the reservations under them (SPEC 1.1, 1.4, 1.12,
+// 1.13): what the master accepts and what it drops. A dropped operation has
+// no effect on later offers (the only feedback 1.1 gives) and, in HEAD,
+// counts in master/operations/<type>/error.
+
+#include "harness/client/operator_client.hpp"
+#include "harness/scenario/common_steps.hpp"
+#include "harness/wire/json_codec.hpp"
+#include "suites/check.hpp"
+
+namespace svh::suites {
+
+using namespace harness;  // the story API reads best unqualified
+
+class Validation : public Check {
+ protected:
+  FrameworkSpec spec(const std::string& role) {
+    return {.role = role, .content_type = runOptions().content_type};
+  }
+
+  // Counts master/operations/<type>/error around a dropped operation, where
+  // the master reports it (HEAD does; 1.1 did not).
+  class DropCounter {
+   public:
+    DropCounter(Validation& check, std::string type)
+        : check_(check), op_(check.cluster().master()),
+          metric_("master/operations/" + type + "/error"), before_(read()) {}
+    // Call once the drop is fenced.
+    void expectOneMore() {
+      if (!before_) {
+        check_.outcome(metric_, "not reported by the master");
+        return;
+      }
+      EXPECT_EQ(read().value_or(-1), *before_ + 1) << metric_;
+    }
+
+   private:
+    std::optional<double> read() {
+      auto metrics = op_.metrics();
+      if (!metrics.contains(metric_)) return std::nullopt;
+      return metrics[metric_].get<double>();
+    }
+    Validation& check_;
+    OperatorClient op_;
+    std::string metric_;
+    std::optional<double> before_;
+  };
+  friend class DropCounter;
+
+  // Plain (non-volume) disk reserved to `role` in `offer`.
+  static double reservedDisk(const Offer& offer, const std::string& role) {
+    return scalarIn(offer, "disk", role);
+  }
+  static std::string jsonList(const std::vector<Resource>& resources) {
+    std::string out = "[";
+    for (const auto& r : resources) out += (out.size() > 1 ? "," : "") + wire::toJsonString(r);
+    return out + "]";
+  }
+};
+
+SVH_CHECK(Validation, OnlyPersistentVolumesCanBeShared, "SV-MODEL-2") {
+  auto& agent = cluster().agents().front();
+  const std::string role = unique("valid");
+  OperatorClient op(cluster().master());
+  auto shared_disk = reservedTo(disk(32), role, "svharness");
+  shared_disk.mutable_shared();
+  auto answer = op.form("/master/reserve",
+                        {{"slaveId", agent.id}, {"resources", jsonList({shared_disk})}});
+  EXPECT_EQ(answer.result_int(), 400) << answer.body();
+  EXPECT_NE(answer.body().find("Only persistent volumes can be shared"), std::string::npos)
+      << answer.body();
+  auto shared_cpus = reservedTo(cpus(0.1), role, "svharness");
+  shared_cpus.mutable_shared();
+  answer = op.form("/master/reserve",
+                   {{"slaveId", agent.id}, {"resources", jsonList({shared_cpus})}});
+  EXPECT_EQ(answer.result_int(), 400) << answer.body();
+  EXPECT_NE(answer.body().find("Resource cpus cannot be shared"), std::string::npos)
+      << answer.body();
+
+  // The scheduler path drops a RESERVE of shared disk: nothing is reserved.
+  Framework fw(cluster().master(), spec(role));
+  fw.subscribe();
+  auto offer = fw.awaitOffer(allOf({onAgent(agent.id), hasScalar("disk", 32, "*")}),
+                             "an offer with unreserved disk");
+  DropCounter dropped(*this, "reserve");
+  fw.accept(offer, {reserve({shared_disk})});
+  fw.decline(fw.awaitOfferWithout(
+      [&](const Offer& o) { return reservedDisk(o, role) > 0; }, "disk reserved to " + role,
+      returnedFrom(offer), "an offer after the RESERVE of shared disk"));
+  dropped.expectOneMore();
+}
+
+// Mirrors ResourcesOperationTest.CreateSharedPersistentVolume and
+// CreateOperationValidationTest.InsufficientDiskResource.
+SVH_CHECK(Validation, ACreateTurnsReservedDiskIntoTheVolumeAndADestroyTurnsItBack,
+          "SV-CREATE-2 PV-CREATE-6 SV-DESTROY-7") {
+  auto& agent = cluster().agents().front();
+  const std::string role = unique("valid");
+  Framework fw(cluster().master(), spec(role));
+  fw.subscribe();
+  auto offer = fw.awaitOffer(allOf({onAgent(agent.id), hasScalar("disk", 100, "*")}),
+                             "an offer with 100 MB of unreserved disk");
+  fw.accept(offer, {reserve({reservedTo(disk(100), role, "svharness")})});
+  offer = fw.awaitOffer(allOf({onAgent(agent.id), hasScalar("disk", 100, role)}),
+                        "an offer with 100 MB reserved disk");
+
+  // Too big for the reservation: dropped, the offer is as it was.
+  DropCounter dropped(*this, "create");
+  fw.accept(offer, {create({volume("big").role(role).size(200).shared()})});
+  offer = fw.awaitOfferWithout(hasVolume("big"), "a volume larger than its reservation",
+                               allOf({returnedFrom(offer), hasScalar("disk", 100, role)}),
+                               "the 100 MB reserved disk unchanged");
+  dropped.expectOneMore();
+
+  // 20 MB of the 100 become the volume, count one.
+  fw.accept(offer, {create({volume("v1").role(role).size(20).shared()})});
+  offer = fw.awaitOffer(allOf({returnedFrom(offer), hasSharedVolume("v1")}),
+                        "an offer with v1");
+  EXPECT_DOUBLE_EQ(reservedDisk(offer, role), 80) << describe(offer);
+  int copies = 0;
+  for (const auto& r : offer.resources()) copies += r.has_disk() && r.disk().has_persistence();
+  EXPECT_EQ(copies, 1) << "SV-ARITH-8: one entry per shared volume: " << describe(offer);
+
+  // And back.
+  fw.accept(offer, {destroy({*findVolume(offer, "v1")})});
+  offer = fw.awaitOfferWithout(hasVolume("v1"), "destroyed v1",
+                               allOf({returnedFrom(offer), hasScalar("disk", 100, role)}),
+                               "the 100 MB reserved disk back");
+  EXPECT_DOUBLE_EQ(reservedDisk(offer, role), 100) << describe(offer);
+  fw.decline(offer);
+}
+
+// Mirrors CreateOperationValidationTest.DuplicatedPersistenceID.
+SVH_CHECK(Validation, PersistenceIdsAreUniquePerRoleOnAnAgent, "PV-CREATE-3") {
+  auto& agent = cluster().agents().front();
+  const std::string role = unique("valid");
+  Framework fw(cluster().master(), spec(role));
+  fw.subscribe();
+  auto offer = createVolumes(fw, agent.id, {volume("v1").role(role).size(32).shared(),
+                                            volume("spare").role(role).size(32)});
+  // A second v1 on the spare disk's reservation would be a duplicate.
+  fw.accept(offer, {destroy({*findVolume(offer, "spare")})});
+  offer = fw.awaitOffer(allOf({returnedFrom(offer), hasScalar("disk", 32, role)}),
+                        "the spare volume's disk back");
+  DropCounter dropped(*this, "create");
+  fw.accept(offer, {create({volume("v1").role(role).size(32)})});
+  offer = fw.awaitOffer(allOf({returnedFrom(offer), hasScalar("disk", 32, role)}),
+                        "the 32 MB reserved disk still plain after a duplicate CREATE");
+  dropped.expectOneMore();
+  fw.decline(offer);
+
+  // The operator path says why.
+  OperatorClient op(cluster().master());
+  auto answer = op.form("/master/create-volumes",
+                        {{"slaveId", agent.id},
+                         {"volumes", jsonList({volume("v1").role(role).size(32)})}});
+  EXPECT_EQ(answer.result_int(), 400) << answer.body();
+  EXPECT_NE(answer.body().find("Persistence ID 'v1' is not unique"), std::string::npos)
+      << answer.body();
+
+  // The same id in another role is another volume.
+  const std::string other = unique("valid-other");
+  Framework fw2(cluster().master(), spec(other));
+  fw2.subscribe();
+  fw2.decline(createVolumes(fw2, agent.id, {volume("v1").role(other).size(32).shared()}));
+}
+
+SVH_CHECK(Validation, AVolumeNeedsAVolumeInfoAValidIdAndNoHostPath, "PV-CREATE-2") {
+  auto& agent = cluster().agents().front();
+  const std::string role = unique("valid");
+  OperatorClient op(cluster().master());
+  auto reserved = op.form("/master/reserve",
+                          {{"slaveId", agent.id},
+                           {"resources", jsonList({reservedTo(disk(32), role, "svharness")})}});
+  ASSERT_EQ(reserved.result_int(), 202) << reserved.body();
+  auto base = volume("v1").role(role).size(32).shared().build();
+  auto no_volume = base;
+  no_volume.mutable_disk()->clear_volume();
+  auto host_path = base;
+  host_path.mutable_disk()->mutable_volume()->set_host_path("/tmp");
+  auto bad_id = base;
+  bad_id.mutable_disk()->mutable_persistence()->set_id("a/b");
+  const std::vector<std::tuple<std::string, Resource, std::string>> cases = {
+      {"no volume", no_volume, "Expecting 'volume' to be set for persistent volume"},
+      {"a host path", host_path, "Expecting 'host_path' to be unset for persistent volume"},
+      {"an invalid id", bad_id, "Invalid persistence ID for persistent volume"},
+  };
+  for (const auto& [what, resource, says] : cases) {
+    SCOPED_TRACE("/create-volumes with " + what);
+    auto answer = op.form("/master/create-volumes",
+                          {{"slaveId", agent.id}, {"volumes", jsonList({resource})}});
+    EXPECT_EQ(answer.result_int(), 400) << answer.body();
+    EXPECT_NE(answer.body().find(says), std::string::npos) << answer.body();
+  }
+}
+
+// Mirrors CreateOperationValidationTest.NonMatchingPrincipal.
+SVH_CHECK(Validation, AFrameworkNamesItsOwnPrincipalInWhatItReservesAndCreates,
+          "PV-CREATE-4 RES-4") {
+  auto& agent = cluster().agents().front();
+  const std::string role = unique("valid");
+  Framework fw(cluster().master(), spec(role));  // principal "svharness"
+  fw.subscribe();
+  auto offer = fw.awaitOffer(allOf({onAgent(agent.id), hasScalar("disk", 64, "*")}),
+                             "an offer with unreserved disk");
+  // RES-4: a reservation by someone else is dropped.
+  DropCounter reserve_dropped(*this, "reserve");
+  fw.accept(offer, {reserve({reservedTo(disk(32), role, "someone-else")})});
+  offer = fw.awaitOfferWithout(
+      [&](const Offer& o) { return reservedDisk(o, role) > 0; }, "disk reserved to " + role,
+      returnedFrom(offer), "an offer after the RESERVE under another principal");
+  reserve_dropped.expectOneMore();
+
+  fw.accept(offer, {reserve({reservedTo(disk(32), role, "svharness")})});
+  offer = fw.awaitOffer(allOf({returnedFrom(offer), hasScalar("disk", 32, role)}),
+                        "an offer with the reserved disk");
+  // PV-CREATE-4: a volume with another principal, or none, is dropped.
+  for (const std::string principal : {"someone-else", ""}) {
+    SCOPED_TRACE("CREATE with persistence principal '" + principal + "'");
+    DropCounter dropped(*this, "create");
+    fw.accept(offer, {create({volume("v1").role(role).size(32).principal(principal)})});
+    offer = fw.awaitOfferWithout(hasVolume("v1"), "volume v1",
+                                 allOf({returnedFrom(offer), hasScalar("disk", 32, role)}),
+                                 "the reserved disk still plain");
+    dropped.expectOneMore();
+  }
+  fw.decline(offer);
+}
+
+// RES-5: reservations of one role (and labels) merge; a part can be
+// unreserved; different labels keep reservations apart.
+SVH_CHECK(Validation, ReservationsOfOneRoleMergeAndCanBeUnreservedInParts, "RES-5 RES-1") {
+  auto& agent = cluster().agents().front();
+  const std::string role = unique("valid");
+  Framework fw(cluster().master(), spec(role));
+  fw.subscribe();
+  auto offer = fw.awaitOffer(allOf({onAgent(agent.id), hasScalar("disk", 96, "*")}),
+                             "an offer with unreserved disk");
+  auto labelled = reservedTo(disk(32), role, "svharness");
+  auto* label = labelled.mutable_reservations(0)->mutable_labels()->add_labels();
+  label->set_key("tier");
+  label->set_value("gold");
+  fw.accept(offer, {reserve({reservedTo(disk(32), role, "svharness")}),
+                    reserve({reservedTo(disk(32), role, "svharness")}), reserve({labelled})});
+  offer = fw.awaitOffer(allOf({returnedFrom(offer), hasScalar("disk", 96, role)}),
+                        "an offer with the three reservations");
+  std::vector<double> sizes;
+  for (const auto& r : offer.resources()) {
+    if (r.name() == "disk" && reservedRole(r) == role) sizes.push_back(r.scalar().value());
+  }
+  std::sort(sizes.begin(), sizes.end());
+  EXPECT_EQ(sizes, (std::vector<double>{32, 64})) << "RES-5: " << describe(offer);
+
+  fw.accept(offer, {harness::unreserve({reservedTo(disk(16), role, "svharness")})});
+  offer = fw.awaitOffer(allOf({returnedFrom(offer), hasScalar("disk", 80, role)}),
+                        "an offer after unreserving 16 MB of the merged reservation");
+  EXPECT_DOUBLE_EQ(reservedDisk(offer, role), 80) << describe(offer);
+  fw.decline(offer);
+}
+
+SVH_CHECK(Validation, AFrameworkReservesOnlyForItsOwnRoles, "RES-3") {
+  auto& agent = cluster().agents().front();
+  const std::string role = unique("valid");
+  Framework fw(cluster().master(), spec(role));
+  fw.subscribe();
+  auto offer = fw.awaitOffer(allOf({onAgent(agent.id), hasScalar("disk", 32, "*")}),
+                             "an offer with unreserved disk");
+  DropCounter dropped(*this, "reserve");
+  fw.accept(offer, {reserve({reservedTo(disk(32), role + "-not-mine", "svharness")})});
+  fw.decline(fw.awaitOffer(returnedFrom(offer), "an offer after the RESERVE for another role"));
+  dropped.expectOneMore();
+  // Nobody got the reservation.
+  Framework other(cluster().master(), spec(role + "-not-mine"));
+  other.subscribe();
+  other.decline(other.awaitOfferWithout(
+      [&](const Offer& o) { return reservedDisk(o, role + "-not-mine") > 0; },
+      "disk reserved to " + role + "-not-mine", allOf({onAgent(agent.id), hasScalar("cpus", 0.1)}),
+      "an offer of the agent to that role"));
+
+  // The operator API reserves unallocated resources only.
+  OperatorClient op(cluster().master());
+  auto allocated = reservedTo(disk(32), role, "svharness");
+  allocated.mutable_allocation_info()->set_role(role);
+  auto answer = op.form("/master/reserve",
+                        {{"slaveId", agent.id}, {"resources", jsonList({allocated})}});
+  EXPECT_EQ(answer.result_int(), 400) << answer.body();
+  EXPECT_NE(answer.body().find("only allows reservations to be made to unallocated resources"),
+            std::string::npos)
+      << answer.body();
+}
+
+// RES-8: RESERVE and CREATE in one ACCEPT are applied one by one; a CREATE
+// that fails leaves the reservation made.
+SVH_CHECK(Validation, ReserveAndCreateInOneAcceptAreNotAtomic, "RES-8") {
+  auto& agent = cluster().agents().front();
+  const std::string role = unique("valid");
+  Framework fw(cluster().master(), spec(role));
+  fw.subscribe();
+  auto offer = fw.awaitOffer(allOf({onAgent(agent.id), hasScalar("disk", 32, "*")}),
+                             "an offer with unreserved disk");
+  fw.accept(offer, {reserve({reservedTo(disk(32), role, "svharness")}),
+                    create({volume("v1").role(role).size(64).shared()})});
+  fw.decline(fw.awaitOfferWithout(hasVolume("v1"), "volume v1 (too big to create)",
+                                  allOf({returnedFrom(offer), hasScalar("disk", 32, role)}),
+                                  "the reservation, made although the CREATE failed"));
+}
+
+// RES-7: a framework of a sub-role refines its parent's reservation and,
+// by unreserving, gives it back to the parent.
+SVH_CHECK(Validation, ASubRoleRefinesAndReturnsItsParentsReservation, "RES-7") {
+  if (runOptions().profile == "mesos-1.1") {
+    GTEST_SKIP() << "RES-7: Mesos 1.1 has no reservation refinement (profile mesos-1.1)";
+  }
+  auto& agent = cluster().agents().front();
+  const std::string role = unique("valid");
+  const std::string child = role + "/child";
+  Framework parent(cluster().master(), spec(role));
+  parent.subscribe();
+  auto offer = parent.awaitOffer(allOf({onAgent(agent.id), hasScalar("disk", 32, "*")}),
+                                 "an offer with unreserved disk");
+  parent.accept(offer, {reserve({reservedTo(disk(32), role, "svharness")})});
+  parent.decline(parent.awaitOffer(allOf({returnedFrom(offer), hasScalar("disk", 32, role)}),
+                                   "the parent's reservation"));
+
+  Framework fw(cluster().master(), spec(child));
+  fw.subscribe();
+  offer = fw.awaitOffer(allOf({onAgent(agent.id), hasScalar("disk", 32, role)}),
+                        "an offer of the parent's reservation to the sub-role");
+  auto refined = reservedTo(reservedTo(disk(32), role, "svharness"), child, "svharness");
+  fw.accept(offer, {reserve({refined})});
+  offer = fw.awaitOffer(allOf({returnedFrom(offer), hasScalar("disk", 32, child)}),
+                        "an offer with the disk refined to " + child);
+  for (const auto& r : offer.resources()) {
+    if (r.name() == "disk" && reservedRole(r) == child) {
+      EXPECT_EQ(r.reservations_size(), 2) << "a refined reservation keeps its parent's";
+    }
+  }
+  fw.accept(offer, {harness::unreserve({refined})});
+  fw.decline(fw.awaitOffer(allOf({returnedFrom(offer), hasScalar("disk", 32, role)}),
+                           "the disk back with the parent's reservation"));
+}
+
+}  // namespace svh::suites
