@@ -152,6 +152,7 @@ void Master::allocate() {
                                  [&](const RefusalFilter& f) { return f.expires <= now; }),
                   filters.end());
   }
+  count("allocator/mesos/allocation_runs");
   makeOffers(allocator_->allocate(view()));
 }
 

@@ -4,6 +4,7 @@
 // status codes, bodies and JSON shapes must be the recorded ones (with the
 // master's and agent's ids and addresses substituted).
 
+#include <algorithm>
 #include <fstream>
 #include <nlohmann/json.hpp>
 
@@ -181,6 +182,49 @@ TEST_F(Tour, DestroyOfAVolumeInUseAnswersAsRecorded) {
   answer = op.v1(destroy);
   EXPECT_EQ(v1["status"].get<int>(), answer.result_int());
   EXPECT_EQ(v1["body"].get<std::string>(), answer.body());
+}
+
+// A MULTI_ROLE framework without RESERVATION_REFINEMENT (the tour's second
+// framework) is offered pre-refinement resources that still carry
+// allocation_info, and the offer has its allocation_info: the recorded
+// offer O1, resource for resource.
+TEST_F(Tour, OfferWithoutRefinementLooksAsRecorded) {
+  clauses("SV-MODEL-1 SV-OFFER-5 SV-ARITH-8");
+  auto lines = tour();
+  for (int i = 1; i <= 3; ++i) replay(lines[i]);  // reserve, create shared and static volumes
+  const ordered_json* recorded = nullptr;
+  for (const auto& line : lines) {
+    const auto& data = line["data"];
+    if (line["kind"] == "event" && data["type"] == "OFFERS" &&
+        data["offers"]["offers"][0]["id"]["value"] == std::string(kRecordedMasterId) + "-O1") {
+      recorded = &data["offers"]["offers"][0];
+    }
+  }
+  ASSERT_NE(nullptr, recorded) << "offer O1 in the recording";
+
+  auto fw = subscribe(master, frameworkInfo({"eng"}, {Capability::SHARED_RESOURCES}));
+  auto offer = awaitOffer(
+      *fw,
+      [](const auto& o) {
+        return offerHasVolume(o, "tour-shared") && offerHasVolume(o, "tour-static");
+      },
+      "an offer with both volumes");
+  auto ours = wire::toJson(offer);
+  EXPECT_EQ((*recorded)["allocation_info"], ours["allocation_info"]);
+  // The same resources, whatever their order (values compare as numbers).
+  auto sorted = [](const ordered_json& list) {
+    std::vector<std::string> out;
+    for (const auto& r : list) out.push_back(nlohmann::json::parse(r.dump()).dump());
+    std::sort(out.begin(), out.end());
+    return out;
+  };
+  auto normalise = [](ordered_json list) {
+    for (auto& r : list) {
+      if (r.contains("scalar")) r["scalar"]["value"] = r["scalar"]["value"].get<double>();
+    }
+    return list;
+  };
+  EXPECT_EQ(sorted(normalise((*recorded)["resources"])), sorted(normalise(ours["resources"])));
 }
 
 TEST_F(Tour, MetricsNameWhatMesosNames) {
