@@ -274,7 +274,12 @@ void Master::operatorOperation(std::shared_ptr<http::Exchange> exchange,
   // Allocator::updateAvailable: the operation must apply to what the agent
   // has available (SV-HTTP-3 says what that is per profile).
   auto applied = applyConversions(availableToOperator(view(), *agent), *conversions);
-  if (!applied) return reply(status::conflict, applied.error());
+  if (!applied) {
+    if (operation.type() == Operation::DESTROY && profile_.destroy_conflict_says_does_not_exist) {
+      return reply(status::conflict, "Invalid DESTROY Operation: Persistent volume does not exist");
+    }
+    return reply(status::conflict, applied.error());
+  }
   applyToAgent(*agent, operation);
   log::info("applied ", Operation::Type_Name(operation.type()), " from the operator API on agent ",
             agent->id);
