@@ -170,7 +170,11 @@ TEST_F(FrameworkAcls, BadAclDropCreateAndDestroy) {
                               "\"resource\":{",
                               0))
       << message;
-  offerWith(*fw2, "v1", true, "the volume offered after the dropped destroy");
+  offer = offerWith(*fw2, "v1", true, "the volume offered after the dropped destroy");
+  // A launch after it: anything the dropped DESTROY sent the agent would
+  // have arrived first. Only the create's checkpoint did.
+  fw2->call(acceptCall(offer, {launchOp({task("t1", agent.id(), {scalar("cpus", 1)})})}));
+  agent.await<internal::RunTaskMessage>();
   EXPECT_EQ(1u, agent.count("mesos.internal.CheckpointResourcesMessage"));
 }
 
@@ -315,7 +319,13 @@ TEST_F(OperatorAcls, BadCreateAndDestroyAcl) {
   answer = form("/master/destroy-volumes", "test-principal-2:secret2",
                 volumeBy("nope", "test-principal"));
   EXPECT_EQ(400, answer.result_int());
-  EXPECT_EQ(1u, agent.count("mesos.internal.CheckpointResourcesMessage"));
+  // No rule covers test-principal's DESTROY: permissive. Its checkpoint
+  // follows any the refused requests might have caused on the agent's link:
+  // there were none.
+  EXPECT_EQ(202, form("/master/destroy-volumes", "test-principal:secret1", v).result_int());
+  agent.await<internal::CheckpointResourcesMessage>(
+      [](const auto& m) { return !checkpointHolds(m, "v1"); });
+  EXPECT_EQ(2u, agent.count("mesos.internal.CheckpointResourcesMessage"));
 }
 
 TEST_F(OperatorAcls, GoodCreateAndDestroyAclBadCredential) {

@@ -43,8 +43,13 @@ TEST_F(Endpoints, CreateThatDoesNotFitIsAConflict) {
   EXPECT_NE(std::string::npos,
             answer.body().find(" does not contain disk(reservations: [(DYNAMIC,role2,ops)]):64"))
       << answer.body();
-  // Nothing was created.
-  EXPECT_EQ(1u, agent->count("mesos.internal.CheckpointResourcesMessage"));
+  // Nothing was created: the checkpoint of a later reservation is the
+  // agent's second.
+  ASSERT_EQ(
+      202, form("/master/reserve", "resources", {scalar("disk", 64, "role2", "ops")}).result_int());
+  agent->await<internal::CheckpointResourcesMessage>(
+      [](const auto& m) { return m.resources_size() == 2; });
+  EXPECT_EQ(2u, agent->count("mesos.internal.CheckpointResourcesMessage"));
 }
 
 // RES-5 on the endpoints: two reservations merge, part of one can be
@@ -152,8 +157,16 @@ TEST_P(StaleOffers, DestroyOfAVolumeHeldInTwoOffers) {
     EXPECT_EQ(409, answer.result_int());
     EXPECT_EQ("Invalid DESTROY Operation: Persistent volume does not exist", answer.body());
     EXPECT_FALSE(rescindedAny(keeper));
-    // Nothing was destroyed.
-    EXPECT_EQ(1u, agent->count("mesos.internal.CheckpointResourcesMessage"));
+    // Nothing was destroyed: the checkpoint of a later reservation is the
+    // agent's second, and still holds the volume.
+    ASSERT_EQ(202,
+              form("/master/reserve", "resources", {scalar("cpus", 1, "eng", "ops")}).result_int());
+    auto checkpoint = agent->await<internal::CheckpointResourcesMessage>(
+        [](const auto& m) { return m.resources_size() == 2; });
+    EXPECT_EQ(2u, agent->count("mesos.internal.CheckpointResourcesMessage"));
+    bool holds = false;
+    for (const auto& r : checkpoint.resources()) holds |= r.disk().persistence().id() == "v1";
+    EXPECT_TRUE(holds);
   }
 }
 
