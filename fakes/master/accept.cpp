@@ -1,7 +1,8 @@
 // ACCEPT (Mesos Master::accept/_accept): the offers are validated and
 // consumed, each operation's resources are validated and upgraded, the
 // operations are applied in order to the remaining offered resources, and
-// whatever is left is declined with the call's filters. Shared volumes get
+// whatever is left is declined with the call's filters. Valid operations
+// are authorized against --acls (PV-DESTROY-4). Shared volumes get
 // special rules: several tasks may use the copies offered (SV-LAUNCH-1/2),
 // CREATE and DESTROY reset those copies (SV-CREATE-3, SV-LAUNCH-8), and a
 // DESTROY first rescinds every offer holding the volume (SV-DESTROY-5/6).
@@ -286,6 +287,14 @@ void Master::accept(FrameworkRecord& framework, scheduler::Call::Accept accept) 
   // Results of GROW/SHRINK: not usable by later operations of this ACCEPT.
   Resources resized;
 
+  // A valid operation that --acls refuses is dropped with Mesos's text
+  // (PV-DESTROY-4); no "; on agent" suffix, as in Mesos.
+  auto refusedByAcls = [&](const Operation& operation) {
+    auto refused = unauthorized(principal, operation);
+    if (!refused) return false;
+    drop(framework, operation, authorization::refusalMessage(framework.info.principal(), *refused));
+    return true;
+  };
   // The conversions of RESERVE/UNRESERVE/CREATE/DESTROY applied to what is
   // left of the offers; false (and the operation dropped) if they do not fit.
   auto convert = [&](const Operation& operation) {
@@ -331,6 +340,7 @@ void Master::accept(FrameworkRecord& framework, scheduler::Call::Accept accept) 
           drop(framework, operation, *problem + on_agent);
           break;
         }
+        if (refusedByAcls(operation)) break;
         if (convert(operation)) applyToAgent(agent, operation);
         break;
       }
@@ -339,6 +349,7 @@ void Master::accept(FrameworkRecord& framework, scheduler::Call::Accept accept) 
           drop(framework, operation, *problem + on_agent);
           break;
         }
+        if (refusedByAcls(operation)) break;
         if (convert(operation)) applyToAgent(agent, operation);
         break;
       }
@@ -349,6 +360,7 @@ void Master::accept(FrameworkRecord& framework, scheduler::Call::Accept accept) 
           drop(framework, operation, *problem + on_agent);
           break;
         }
+        if (refusedByAcls(operation)) break;
         if (convert(operation)) {
           remaining_shared = remaining.shared();
           applyToAgent(agent, operation);
@@ -375,6 +387,7 @@ void Master::accept(FrameworkRecord& framework, scheduler::Call::Accept accept) 
           drop(framework, operation, *problem + on_agent);
           break;
         }
+        if (refusedByAcls(operation)) break;
         // Every outstanding offer on the agent holding a volume being
         // destroyed is rescinded, whoever holds it, before the operation
         // is applied (SV-DESTROY-5/6).
@@ -407,6 +420,7 @@ void Master::accept(FrameworkRecord& framework, scheduler::Call::Accept accept) 
           drop(framework, operation, *problem + on_agent);
           break;
         }
+        if (refusedByAcls(operation)) break;
         if (resize(operation)) applyToAgent(agent, operation);
         break;
       }

@@ -29,6 +29,7 @@ int main(int argc, char** argv) {
   std::string agent_ping_timeout = "15secs";
   std::string agent_reregister_timeout = "10mins";
   std::string credentials;
+  std::string acls;
   std::string roles;
   std::string faults;
   bool verbose = false;
@@ -59,6 +60,9 @@ int main(int argc, char** argv) {
                  "Completed tasks kept per framework");
   app.add_option("--credentials", credentials,
                  "File of principals and secrets (JSON or 'principal secret' lines)");
+  app.add_option("--acls", acls,
+                 "ACLs for reserve/unreserve/create/destroy/resize of volumes, as Mesos's "
+                 "--acls: JSON text, or a file given as file:///path or /path");
   app.add_flag("--authenticate_http_readwrite", flags.authenticate_http_readwrite,
                "Require HTTP basic authentication on read-write operator endpoints");
   app.add_flag("--authenticate_http_readonly", flags.authenticate_http_readonly,
@@ -123,6 +127,11 @@ int main(int argc, char** argv) {
     auto read = svh::master::readCredentials(credentials);
     if (!read) return usageError("--credentials: " + read.error());
     flags.credentials = *read;
+  }
+  if (!acls.empty()) {
+    auto read = svh::master::authorization::readAcls(acls);
+    if (!read) return usageError("--acls: " + read.error());
+    flags.acls = *read;
   }
   if ((flags.authenticate_http_readwrite || flags.authenticate_http_readonly ||
        flags.authenticate_http_frameworks) &&

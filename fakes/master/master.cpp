@@ -28,6 +28,7 @@ Master::Master(asio::io_context& io, MasterFlags flags, std::unique_ptr<Allocato
   auto profile = Profile::named(flags_.profile);
   if (!profile) throw std::invalid_argument("unknown profile '" + flags_.profile + "'");
   profile_ = *profile;
+  if (flags_.acls) authorizer_.emplace(*flags_.acls);
   std::string error;
   auto minimum = parseMinAllocatable(flags_.min_allocatable_resources, &error);
   if (!minimum) throw std::invalid_argument(error);
@@ -151,6 +152,7 @@ void Master::allocate() {
                                  [&](const RefusalFilter& f) { return f.expires <= now; }),
                   filters.end());
   }
+  count("allocator/mesos/allocation_runs");
   makeOffers(allocator_->allocate(view()));
 }
 

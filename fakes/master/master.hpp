@@ -6,7 +6,7 @@
 //   scheduler_api.cpp    /api/v1/scheduler: HTTP checks, calls, event streams
 //   accept.cpp           ACCEPT: operations applied in order
 //   agent_protocol.cpp   libprocess messages from and to agents
-//   operator_api.cpp     form endpoints, /api/v1, authentication
+//   operator_api.cpp     form endpoints, /api/v1, authentication, authorization
 //   quota_api.cpp        UPDATE_QUOTA, GET_QUOTA, SET_QUOTA, REMOVE_QUOTA
 //   state_json.cpp       /master/state, /master/slaves, GET_*, metrics
 
@@ -20,6 +20,7 @@
 #include "fakes/common/duration.hpp"
 #include "fakes/master/allocator.hpp"
 #include "fakes/master/auth.hpp"
+#include "fakes/master/core/authorization.hpp"
 #include "fakes/master/profile.hpp"
 #include "fakes/master/quota.hpp"
 #include "fakes/master/state.hpp"
@@ -54,6 +55,9 @@ struct MasterFlags {
   bool authenticate_http_readwrite = false;
   bool authenticate_http_readonly = false;
   bool authenticate_http_frameworks = false;
+  // Mesos --acls: without it every operation is authorized (Mesos has no
+  // authorizer then either).
+  std::optional<authorization::Acls> acls;
   std::size_t max_completed_tasks_per_framework = 1000;
 };
 
@@ -172,6 +176,10 @@ class Master {
   // itself and sets *refused.
   std::optional<std::string> authenticate(const std::shared_ptr<http::Exchange>& exchange,
                                           const char* realm, bool enabled, bool* refused);
+  // The first action-object pair of `operation` that --acls refuses to
+  // `principal` (framework principal or authenticated operator), if any.
+  std::optional<authorization::ActionObject> unauthorized(
+      const std::optional<std::string>& principal, const mesos::v1::Offer::Operation& operation);
   void formEndpoint(std::shared_ptr<http::Exchange> exchange, const std::string& name);
   void operatorApi(std::shared_ptr<http::Exchange> exchange);
   // Validates and applies an operator's operation (Http::_operation).
@@ -201,6 +209,7 @@ class Master {
   MasterFlags flags_;
   Profile profile_;
   std::unique_ptr<Allocator> allocator_;
+  std::optional<authorization::Authorizer> authorizer_;
   MinAllocatable min_allocatable_;
   std::string id_;
   double start_time_ = 0;

@@ -1,7 +1,8 @@
 // Operator side: the form endpoints (/master/reserve, /unreserve,
 // /create-volumes, /destroy-volumes; PROTOCOL.md 4.1) and the v1 operator API
 // (POST /api/v1; 4.2). Both run the same code per operation, so their
-// 400/409/202 answers agree (SV-HTTP-1..4).
+// 400/403/409/202 answers agree (SV-HTTP-1..4, PV-DESTROY-4). Also the
+// authentication and authorization both APIs share with ACCEPT.
 
 #include <arpa/inet.h>
 
@@ -123,6 +124,17 @@ std::optional<std::string> Master::authenticate(const std::shared_ptr<http::Exch
   return principal;
 }
 
+std::optional<authorization::ActionObject> Master::unauthorized(
+    const std::optional<std::string>& principal, const Operation& operation) {
+  if (!authorizer_) return std::nullopt;
+  auto objects = authorization::actionObjects(operation);
+  for (const auto& object : objects) {
+    log::info("Authorizing ", principal ? "principal '" + *principal + "'" : "ANY principal",
+              " to ", object.describe());
+  }
+  return authorizer_->firstRefused(principal, objects);
+}
+
 void Master::formEndpoint(std::shared_ptr<http::Exchange> exchange, const std::string& name) {
   const auto& request = exchange->request();
   auto reply = [&](status code, std::string body = {}) {
@@ -231,6 +243,8 @@ void Master::operatorOperation(std::shared_ptr<http::Exchange> exchange,
       return reply(status::bad_request, "Unsupported operation");
   }
   if (problem) return reply(status::bad_request, prefix + *problem);
+  // PV-DESTROY-4, SV-HTTP-1: refused by --acls.
+  if (unauthorized(principal, operation)) return reply(status::forbidden);
 
   // Http::_operation.
   auto conversions = conversionsFor(operation);
@@ -260,7 +274,12 @@ void Master::operatorOperation(std::shared_ptr<http::Exchange> exchange,
   // Allocator::updateAvailable: the operation must apply to what the agent
   // has available (SV-HTTP-3 says what that is per profile).
   auto applied = applyConversions(availableToOperator(view(), *agent), *conversions);
-  if (!applied) return reply(status::conflict, applied.error());
+  if (!applied) {
+    if (operation.type() == Operation::DESTROY && profile_.destroy_conflict_says_does_not_exist) {
+      return reply(status::conflict, "Invalid DESTROY Operation: Persistent volume does not exist");
+    }
+    return reply(status::conflict, applied.error());
+  }
   applyToAgent(*agent, operation);
   log::info("applied ", Operation::Type_Name(operation.type()), " from the operator API on agent ",
             agent->id);

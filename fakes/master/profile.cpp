@@ -16,6 +16,7 @@ Profile Profile::mesos11() {
   profile.shared_once_per_cycle = true;
   profile.hierarchical_roles = false;
   profile.operator_sees_shared_as_available = false;
+  profile.destroy_conflict_says_does_not_exist = true;
   profile.operation_feedback = false;
   profile.resize_volumes = false;
   return profile;

@@ -36,6 +36,13 @@ struct Profile {
   // or used, shared copies included.
   bool operator_sees_shared_as_available = true;
 
+  // SV-HTTP-3: the body of the 409 an operator DESTROY gets when the volume
+  // is not available. 1.1 (its Resources::apply): "Invalid DESTROY
+  // Operation: Persistent volume does not exist"; HEAD: "<available> does
+  // not contain <volume>". The other 409 bodies are HEAD's in both
+  // profiles (1.1 also printed resources differently).
+  bool destroy_conflict_says_does_not_exist = false;
+
   // "Dropped" operations (SPEC.md preamble): HEAD counts them in
   // master/operations/<type>/error and answers an operation `id` with
   // OPERATION_ERROR (1.6+); 1.1 only logged them.

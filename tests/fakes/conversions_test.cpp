@@ -189,6 +189,76 @@ TEST(ConversionsTest, ReserveAndUnreserve) {
   EXPECT_EQ(Resources(refined), conversions->front().converted);
 }
 
+Operation reserveOf(const Resource& resource) {
+  Operation operation;
+  operation.set_type(Operation::RESERVE);
+  *operation.mutable_reserve()->add_resources() = resource;
+  return operation;
+}
+
+Operation unreserveOf(const Resource& resource) {
+  Operation operation;
+  operation.set_type(Operation::UNRESERVE);
+  *operation.mutable_unreserve()->add_resources() = resource;
+  return operation;
+}
+
+// RES-5: two reservations of one role and labels merge; part of it can be
+// unreserved; other labels stay a reservation of their own, which only its
+// own labels unreserve.
+TEST(ConversionsTest, ReservationsMergeAndSplit) {
+  clauses("RES-5");
+  auto cpus = [](const std::string& amount, std::optional<std::string> label = std::nullopt) {
+    auto reservation = dynamicReservation("eng", "ops");
+    if (label) {
+      auto* l = reservation.mutable_labels()->add_labels();
+      l->set_key("k");
+      l->set_value(*label);
+    }
+    return withReservations(resource("cpus", amount), {reservation});
+  };
+  auto total = applyOperation(resources("cpus:8"), reserveOf(cpus("2")));
+  ASSERT_TRUE(total.ok()) << total.error();
+  total = applyOperation(*total, reserveOf(cpus("3")));
+  ASSERT_TRUE(total.ok()) << total.error();
+  EXPECT_EQ(resources("cpus:3") + cpus("5"), *total);
+  EXPECT_EQ(2u, total->size());  // one reserved entry of 5
+
+  total = applyOperation(*total, unreserveOf(cpus("1")));
+  ASSERT_TRUE(total.ok()) << total.error();
+  EXPECT_EQ(resources("cpus:4") + cpus("4"), *total);
+
+  total = applyOperation(*total, reserveOf(cpus("1", "a")));
+  ASSERT_TRUE(total.ok()) << total.error();
+  EXPECT_EQ(3u, total->size());
+  EXPECT_TRUE(total->contains(cpus("4")));
+  EXPECT_TRUE(total->contains(cpus("1", "a")));
+  auto wrong_labels = applyOperation(*total, unreserveOf(cpus("1", "b")));
+  ASSERT_FALSE(wrong_labels.ok());
+  EXPECT_EQ(total->str() + " does not contain " + Resources(cpus("1", "b")).str(),
+            wrong_labels.error());
+  auto right_labels = applyOperation(*total, unreserveOf(cpus("1", "a")));
+  ASSERT_TRUE(right_labels.ok()) << right_labels.error();
+  EXPECT_EQ(resources("cpus:4") + cpus("4"), *right_labels);
+}
+
+// RES-7: unreserving a refined reservation (eng -> eng/backend) gives the
+// resources back to the previous owner, eng, still reserved.
+TEST(ConversionsTest, UnreservingARefinementReturnsItToTheParent) {
+  clauses("RES-7");
+  Resource parent = withReservations(resource("disk", "64"), {dynamicReservation("eng", "ops")});
+  Resource refined = withReservations(
+      resource("disk", "64"),
+      {dynamicReservation("eng", "ops"), dynamicReservation("eng/backend", "ops")});
+  auto back = applyOperation(Resources(refined), unreserveOf(refined));
+  ASSERT_TRUE(back.ok()) << back.error();
+  EXPECT_EQ(Resources(parent), *back);
+  // A further UNRESERVE makes it unreserved.
+  auto free = applyOperation(*back, unreserveOf(parent));
+  ASSERT_TRUE(free.ok()) << free.error();
+  EXPECT_EQ(resources("disk:64"), *free);
+}
+
 TEST(ConversionsTest, GrowAndShrink) {
   Resource volume = persistentVolume(128, "role1", "id1", "path1");
   Operation grow;

@@ -266,6 +266,42 @@ TEST(DestroyOperationValidationTest, PersistentVolumes) {
       text(validateDestroy(destroyOf({no_volume}), checkpointed, {})));
 }
 
+// PV-DESTROY-1, each text a DESTROY of something that is not a persistent
+// volume can get. SPEC.md lists "Not a persistent volume: Expecting 'volume'
+// to be set for persistent volume", but Mesos's validate(Destroy) runs
+// resource::validate (validateDiskInfo) before validatePersistentVolume, so
+// a volume without `volume` always fails earlier with the "Invalid DiskInfo"
+// text; likewise a DiskInfo with `volume` but no `persistence`.
+TEST(DestroyOperationValidationTest, EveryNotAVolumeText) {
+  clauses("PV-DESTROY-1 SV-RO-6");
+  Resource volume = resource("disk", "128", "role1");
+  *volume.mutable_disk() = diskInfo("id1", "path1");
+  Resources checkpointed(volume);
+  auto refused = [&](const Resource& r) {
+    return text(validateDestroy(destroyOf({r}), checkpointed, {}));
+  };
+  EXPECT_EQ(
+      "Not a persistent volume: Resource disk(reservations: [(STATIC,role1)]):128 does not "
+      "have DiskInfo",
+      refused(resource("disk", "128", "role1")));
+  EXPECT_EQ("Not a persistent volume: 'persistence' is not set in DiskInfo",
+            refused(diskResource("10", "role1", std::nullopt, std::nullopt, pathSource())));
+  Resource no_volume = volume;
+  no_volume.mutable_disk()->clear_volume();
+  EXPECT_EQ(
+      "Invalid resources: Invalid DiskInfo: Expecting 'volume' to be set for persistent volume",
+      refused(no_volume));
+  Resource no_persistence = volume;
+  no_persistence.mutable_disk()->clear_persistence();
+  EXPECT_EQ("Invalid resources: Invalid DiskInfo: Non-persistent volume not supported",
+            refused(no_persistence));
+  Resource read_only = volume;
+  read_only.mutable_disk()->mutable_volume()->set_mode(mesos::v1::Volume::RO);
+  EXPECT_EQ("Not a persistent volume: Read-only persistent volume not supported",
+            refused(read_only));
+  EXPECT_EQ("", refused(volume));
+}
+
 // SV-RO-6: a DESTROY that says RO is refused like a CREATE.
 TEST(DestroyOperationValidationTest, ReadOnlyVolumeName) {
   clauses("SV-RO-6");
@@ -474,6 +510,27 @@ TEST(ReserveOperationValidationTest, FrameworkAndOperatorRules) {
       "hierarchical role 'a/b' cannot be reserved on an agent without HIERARCHICAL_ROLE "
       "capability",
       text(validateReserve(hierarchical, std::nullopt, agent)));
+}
+
+// RES-3: a framework's RESERVE resources all share one allocation role, even
+// when each is reserved to a role of the framework; operators have no such
+// rule (their resources are unallocated).
+TEST(ReserveOperationValidationTest, OneAllocationRoleForAllResources) {
+  clauses("RES-3");
+  AgentCapabilities agent;
+  FrameworkInfo framework = multiRoleFramework({"a", "b"});
+  Operation::Reserve reserve;
+  *reserve.add_resources() =
+      allocated(withReservations(resource("cpus", "1"), {dynamicReservation("a", "p")}), "a");
+  *reserve.add_resources() =
+      allocated(withReservations(resource("mem", "64"), {dynamicReservation("b", "p")}), "b");
+  EXPECT_EQ(
+      "Invalid reservation resources: The resources have multiple allocation roles ('b' and "
+      "'a') but only one allocation role is allowed",
+      text(validateReserve(reserve, "p", agent, &framework)));
+  *reserve.mutable_resources(1) =
+      allocated(withReservations(resource("mem", "64"), {dynamicReservation("a", "p")}), "a");
+  EXPECT_FALSE(validateReserve(reserve, "p", agent, &framework));
 }
 
 TEST(ReserveOperationValidationTest, SourceMustMatchTarget) {

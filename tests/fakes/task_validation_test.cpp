@@ -286,6 +286,32 @@ TEST_F(TaskGroupValidation, TwoTasksListingOneSharedVolumeOverlap) {
       << error;
 }
 
+// SV-LAUNCH-7, OQ-6: the SV-LAUNCH-5 rule (no shared resources in executor
+// resources) is checked for LAUNCH executors only; a task group's executor
+// may hold a shared volume that is available.
+TEST_F(TaskGroupValidation, GroupExecutorMayHoldASharedVolume) {
+  clauses("SV-LAUNCH-7 SV-LAUNCH-5");
+  ExecutorInfo executor = groupExecutor();
+  Resource volume = sharedVolume();
+  *executor.add_resources() = allocated(volume, "role1");
+  Resources offered = Resources(allocated(resource("cpus", "2"), "role1")) +
+                      allocated(resource("mem", "64"), "role1") +
+                      allocated(resource("disk", "32"), "role1") + allocated(volume, "role1");
+  TaskInfo t1 = task("t1", {resource("cpus", "0.5")});
+  *t1.mutable_executor() = executor;
+  EXPECT_EQ("", checkGroup({t1}, executor, offered));
+
+  // The same executor on a LAUNCH task is refused.
+  TaskInfo plain = task("t2", {resource("cpus", "0.5")});
+  plain.clear_command();
+  ExecutorInfo custom = executor;
+  custom.set_type(ExecutorInfo::CUSTOM);
+  custom.mutable_command()->set_value("run-executor");
+  *plain.mutable_executor() = custom;
+  std::string error = check(plain, offered);
+  EXPECT_NE(std::string::npos, error.find("should not contain any shared resources")) << error;
+}
+
 TEST_F(TaskGroupValidation, ExecutorRules) {
   ExecutorInfo executor = groupExecutor();
   Resources offered = Resources(allocated(resource("cpus", "2"), "role1")) +

@@ -162,6 +162,26 @@ TEST(HierarchicalAllocatorTest, SharedResourcesCapability) {
   EXPECT_EQ(updated, allocationTo(allocations, "framework2"));
 }
 
+// RES-7: a refined reservation (eng -> eng/backend) is offered only to
+// frameworks with RESERVATION_REFINEMENT; others get the rest of the agent.
+TEST(HierarchicalAllocatorTest, RefinedReservationsNeedTheCapability) {
+  clauses("RES-7");
+  Cluster cluster;
+  fakes::Resource refined = fakes::testing::withReservations(
+      fakes::testing::resource("disk", "64"),
+      {dynamicReservation("eng", "ops"), dynamicReservation("eng/backend", "ops")});
+  Resources total = resources("cpus:4;mem:1024") + refined;
+  cluster.agent("agent", total);
+  cluster.framework("old", {"eng/backend"});
+  auto allocations = cluster.allocate();
+  EXPECT_EQ(resources("cpus:4;mem:1024"), allocationTo(allocations, "old").unallocate());
+
+  cluster.frameworks.erase("old");
+  cluster.framework("new", {"eng/backend"}, {Capability::RESERVATION_REFINEMENT});
+  allocations = cluster.allocate();
+  EXPECT_EQ(total, allocationTo(allocations, "new").unallocate());
+}
+
 TEST(HierarchicalAllocatorTest, IncapableFrameworkLeavesOnlyTheVolume) {
   clauses("SV-CAP-1 SV-OFFER-1");
   // In one cycle the incapable framework takes everything else; the volume

@@ -193,6 +193,59 @@ TEST_P(OperatorApi, VolumeCallsOnAnAgent) {
   for (const auto& [role, summary] : state["slaves"][0]["reserved_resources"].items()) {
     EXPECT_EQ("eng", role);
   }
+
+  // What no volume uses can be unreserved: 256 - 96 (the plain volume).
+  *unreserve.mutable_unreserve_resources()->mutable_resources(0) =
+      scalar("disk", 160, "eng", "ops");
+  answer = send(unreserve);
+  EXPECT_EQ(202, answer.result_int()) << answer.body();
+  EXPECT_TRUE(answer.body().empty());
+  auto left = agent.await<internal::CheckpointResourcesMessage>(
+      [](const auto& m) { return m.resources_size() == 1; });
+  EXPECT_EQ("plain", left.resources(0).disk().persistence().id());
+  EXPECT_EQ(96, left.resources(0).scalar().value());
+}
+
+// GET_FRAMEWORKS and GET_TASKS say what runs, in both encodings.
+TEST_P(OperatorApi, FrameworksAndTasksAreListed) {
+  auto info = frameworkInfo({"eng"});
+  info.set_name("lister");
+  auto fw = subscribe(master, info, GetParam());
+  auto offer = awaitOffer(
+      *fw, [](const auto&) { return true; }, "an offer");
+  fw->call(acceptCall(offer, {launchOp({task("t1", agent.id(), {scalar("cpus", 1)})})}));
+  agent.await<internal::RunTaskMessage>();
+
+  MasterCall get;
+  get.set_type(MasterCall::GET_FRAMEWORKS);
+  auto frameworks = call(get).get_frameworks();
+  ASSERT_EQ(1, frameworks.frameworks_size());
+  const auto& listed = frameworks.frameworks(0);
+  EXPECT_EQ(fw->frameworkId(), listed.framework_info().id().value());
+  EXPECT_EQ("lister", listed.framework_info().name());
+  EXPECT_TRUE(listed.active());
+  EXPECT_TRUE(listed.connected());
+  double cpus = 0;
+  for (const auto& r : listed.allocated_resources()) {
+    if (r.name() == "cpus") cpus += r.scalar().value();
+  }
+  EXPECT_EQ(1, cpus);
+
+  get.set_type(MasterCall::GET_TASKS);
+  auto tasks = call(get).get_tasks();
+  ASSERT_EQ(1, tasks.tasks_size());
+  EXPECT_EQ("t1", tasks.tasks(0).task_id().value());
+  EXPECT_EQ(mesos::v1::TASK_STAGING, tasks.tasks(0).state());
+  agent.sendStatus(master.upid(), fw->frameworkId(), "t1", mesos::TASK_RUNNING);
+  EXPECT_TRUE(eventually([&] {
+    auto now = call(get).get_tasks();
+    return now.tasks_size() == 1 && now.tasks(0).state() == mesos::v1::TASK_RUNNING;
+  }));
+  agent.sendStatus(master.upid(), fw->frameworkId(), "t1", mesos::TASK_FINISHED);
+  EXPECT_TRUE(eventually([&] {
+    auto now = call(get).get_tasks();
+    return now.tasks_size() == 0 && now.completed_tasks_size() == 1;
+  }));
 }
 
 TEST_P(OperatorApi, QuotaCalls) {
@@ -414,6 +467,14 @@ TEST_F(Authentication, OperatorEndpointsNeedCredentials) {
   answer = client().send(std::move(subscribe));
   EXPECT_EQ(401, answer.result_int());
   EXPECT_EQ("Basic realm=\"mesos-master-scheduler\"",
+            std::string(answer[http::bhttp::field::www_authenticate]));
+  // So does the v1 operator API.
+  http::Request v1{http::bhttp::verb::post, "/api/v1", 11};
+  v1.set(http::bhttp::field::content_type, "application/json");
+  v1.body() = R"({"type":"GET_HEALTH"})";
+  answer = client().send(std::move(v1));
+  EXPECT_EQ(401, answer.result_int());
+  EXPECT_EQ("Basic realm=\"mesos-master-readwrite\"",
             std::string(answer[http::bhttp::field::www_authenticate]));
   // Read-only endpoints stay open (--authenticate_http_readonly is off).
   EXPECT_EQ(200, client().get("/master/state").result_int());

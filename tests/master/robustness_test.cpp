@@ -149,6 +149,11 @@ TEST_F(Robustness, OversizedBodiesAreRefused) {
 TEST_F(Robustness, OperatorApiMalformedRequests) {
   EXPECT_EQ(400, post("/api/v1", "{", "application/json").result_int());
   EXPECT_EQ(415, post("/api/v1", "{}", "text/plain").result_int());
+  for (const char* path : {"/api/v1", "/master/api/v1"}) {
+    auto garbage = post(path, std::string("\xff\xff\xff", 3), "application/x-protobuf");
+    EXPECT_EQ(400, garbage.result_int()) << path;
+    EXPECT_EQ("Failed to parse body into Call protobuf", garbage.body()) << path;
+  }
   EXPECT_EQ(400, post("/api/v1", "{}", std::nullopt).result_int());
   auto answer = post("/api/v1", R"({"type":"CREATE_VOLUMES"})");
   EXPECT_EQ(400, answer.result_int());

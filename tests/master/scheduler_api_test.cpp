@@ -2,6 +2,7 @@
 // in both encodings and on both paths, with a scripted agent that shows
 // what the master forwards to agents.
 
+#include "harness/wire/json_codec.hpp"
 #include "tests/master/e2e_support.hpp"
 
 namespace svh::master::test {
@@ -306,6 +307,160 @@ TEST_P(SchedulerApi, FailoverTimeoutRemovesTheFramework) {
   } catch (const harness::HarnessError& e) {
     EXPECT_NE(std::string::npos, std::string(e.what()).find("Framework has been removed"));
   }
+}
+
+// SUPPRESS stops offers to the framework until REVIVE. "None came" is
+// fenced positively: another framework of the role is offered the agent
+// (an allocation ran with it free), two more allocation runs pass with the
+// agent free and only the suppressed framework eligible, and an answer the
+// master sends afterwards on the suppressed framework's stream arrives
+// with no OFFERS before it.
+TEST_P(SchedulerApi, SuppressStopsOffersUntilRevive) {
+  harness::OperatorClient op(master.url());
+  auto whole = [](const mesos::v1::Offer& o) { return offered(o).scalar("cpus") == 4; };
+  auto fw1 = framework(frameworkInfo({"eng"}));
+  auto offer = awaitOffer(*fw1, whole, "the whole agent for fw1");
+  Call suppress;
+  suppress.set_type(Call::SUPPRESS);
+  fw1->call(suppress);
+  fw1->call(declineCall(offer, 0));
+
+  auto fw2 = framework(frameworkInfo({"eng"}));
+  auto offer2 = awaitOffer(*fw2, whole, "the whole agent for fw2 while fw1 is suppressed");
+  fw2->call(declineCall(offer2, 3600));
+  double runs = op.metrics()["allocator/mesos/allocation_runs"].get<double>();
+  EXPECT_TRUE(eventually([&] {
+    return op.metrics()["allocator/mesos/allocation_runs"].get<double>() >= runs + 2;
+  })) << "two more allocation runs";
+  Call reconcile;
+  reconcile.set_type(Call::RECONCILE);
+  reconcile.mutable_reconcile()->add_tasks()->mutable_task_id()->set_value("fence");
+  fw1->call(reconcile);
+  awaitEvent(
+      *fw1, Event::UPDATE,
+      [](const Event& e) { return e.update().status().task_id().value() == "fence"; },
+      "the reconciliation answer that fences the stream");
+  int offers = 0;
+  for (const auto& event : fw1->history()) offers += event.type() == Event::OFFERS ? 1 : 0;
+  EXPECT_EQ(1, offers) << "fw1 was offered resources while suppressed";
+
+  Call revive;
+  revive.set_type(Call::REVIVE);
+  fw1->call(revive);
+  awaitOffer(*fw1, whole, "the whole agent for fw1 after REVIVE");
+}
+
+// KILL of a task the master does not know is answered like an explicit
+// reconciliation of it (PROTOCOL.md 1.4).
+TEST_P(SchedulerApi, KillOfAnUnknownTaskIsReconciled) {
+  auto fw = framework(frameworkInfo({"eng"}));
+  Call kill;
+  kill.set_type(Call::KILL);
+  kill.mutable_kill()->mutable_task_id()->set_value("ghost");
+  fw->call(kill);
+  auto update = awaitEvent(
+      *fw, Event::UPDATE,
+      [](const Event& e) { return e.update().status().task_id().value() == "ghost"; },
+      "the answer about the unknown task");
+  const auto& status = update.update().status();
+  EXPECT_EQ(mesos::v1::TASK_LOST, status.state());
+  EXPECT_EQ(mesos::v1::TaskStatus::REASON_RECONCILIATION, status.reason());
+  EXPECT_EQ(mesos::v1::TaskStatus::SOURCE_MASTER, status.source());
+  EXPECT_EQ("Reconciliation: Task is unknown to the agent", status.message());
+  EXPECT_FALSE(status.has_uuid());
+
+  // A partition-aware framework naming a registered agent hears TASK_GONE.
+  auto aware = framework(frameworkInfo({"eng"}, {Capability::PARTITION_AWARE}));
+  kill.mutable_kill()->mutable_agent_id()->set_value(agent.id());
+  aware->call(kill);
+  update = awaitEvent(
+      *aware, Event::UPDATE,
+      [](const Event& e) { return e.update().status().task_id().value() == "ghost"; },
+      "the partition-aware answer");
+  EXPECT_EQ(mesos::v1::TASK_GONE, update.update().status().state());
+  EXPECT_EQ("Reconciliation: Task is unknown", update.update().status().message());
+  EXPECT_EQ(0u, agent.count("mesos.internal.KillTaskMessage"));
+}
+
+// Call type UNKNOWN: 501 Not Implemented, empty body; a type this master
+// cannot read (an unknown name or number) is no type at all: 400.
+TEST_P(SchedulerApi, UnknownCallTypes) {
+  auto fw = framework(frameworkInfo({"eng"}));
+  Call unknown;
+  unknown.set_type(Call::UNKNOWN);
+  auto answer = fw->send(unknown);
+  EXPECT_EQ(501, answer.result_int());
+  EXPECT_TRUE(answer.body().empty()) << answer.body();
+
+  bool json = GetParam().type == ContentType::kJson;
+  http::Request request{http::bhttp::verb::post, GetParam().path, 11};
+  request.set(http::bhttp::field::content_type,
+              json ? "application/json" : "application/x-protobuf");
+  request.set("Mesos-Stream-Id", fw->streamId());
+  // With protobuf: the framework id, then `type` (field 2) = 99 as a varint.
+  Call with_id;
+  with_id.mutable_framework_id()->set_value(fw->frameworkId());
+  request.body() =
+      json ? R"({"type":"NOT_A_CALL","framework_id":{"value":")" + fw->frameworkId() + R"("}})"
+           : with_id.SerializeAsString() + std::string("\x10\x63", 2);
+  http::Client client(master.url().host, master.url().port);
+  answer = client.send(std::move(request));
+  EXPECT_EQ(400, answer.result_int());
+  EXPECT_EQ("Failed to validate scheduler::Call: Expecting 'type' to be present", answer.body());
+}
+
+// The HTTP-level refusals (PROTOCOL.md 1.2) in both encodings and on both
+// paths, with Mesos's texts.
+TEST_P(SchedulerApi, MalformedRequestsGetMesosCodes) {
+  bool json = GetParam().type == ContentType::kJson;
+  const std::string media = json ? "application/json" : "application/x-protobuf";
+  http::Client client(master.url().host, master.url().port);
+  auto post = [&](const std::string& body, const std::string& content_type,
+                  const std::string& accept = "") {
+    http::Request request{http::bhttp::verb::post, GetParam().path, 11};
+    request.set(http::bhttp::field::content_type, content_type);
+    if (!accept.empty()) request.set(http::bhttp::field::accept, accept);
+    request.body() = body;
+    return client.send(std::move(request));
+  };
+  auto encode = [&](const Call& call) {
+    return json ? wire::toJsonString(call) : call.SerializeAsString();
+  };
+  Call subscribe;
+  subscribe.set_type(Call::SUBSCRIBE);
+  *subscribe.mutable_subscribe()->mutable_framework_info() = frameworkInfo({"eng"});
+
+  auto answer = post(encode(subscribe), media + "; charset=utf-8");
+  EXPECT_EQ(415, answer.result_int());
+  EXPECT_EQ("Expecting 'Content-Type' of application/json or application/x-protobuf",
+            answer.body());
+  answer = post(json ? "{\"type\":" : std::string("\xff\xff\xff", 3), media);
+  EXPECT_EQ(400, answer.result_int());
+  EXPECT_EQ(json ? "Failed to parse body into JSON: syntax error"
+                 : "Failed to parse body into Call protobuf",
+            answer.body());
+  Call bare;
+  bare.set_type(Call::SUBSCRIBE);
+  answer = post(encode(bare), media);
+  EXPECT_EQ(400, answer.result_int());
+  EXPECT_EQ("Failed to validate scheduler::Call: Expecting 'subscribe' to be present",
+            answer.body());
+  answer = post(encode(subscribe), media, "text/html");
+  EXPECT_EQ(406, answer.result_int());
+  EXPECT_EQ("Expecting 'Accept' to allow 'application/x-protobuf' or 'application/json'",
+            answer.body());
+  Call revive;
+  revive.set_type(Call::REVIVE);
+  answer = post(encode(revive), media);
+  EXPECT_EQ(400, answer.result_int());
+  EXPECT_EQ("Failed to validate scheduler::Call: Expecting 'framework_id' to be present",
+            answer.body());
+  revive.mutable_framework_id()->set_value("nope");
+  answer = post(encode(revive), media);
+  EXPECT_EQ(400, answer.result_int());
+  EXPECT_EQ("Framework cannot be found", answer.body());
+  // The master still serves.
+  EXPECT_EQ(200, client.get("/master/health").result_int());
 }
 
 INSTANTIATE_TEST_SUITE_P(Encodings, SchedulerApi,
