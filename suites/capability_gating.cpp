@@ -23,16 +23,17 @@ class CapabilityGating : public Check {
   }
 };
 
-// Mirrors HierarchicalAllocatorTest.SharedResourcesCapability.
+SVH_MIRRORS(CapabilityGating, AFrameworkWithoutTheCapabilityIsOfferedAllButSharedVolumes,
+            "HierarchicalAllocatorTest.SharedResourcesCapability");
 SVH_CHECK(CapabilityGating, AFrameworkWithoutTheCapabilityIsOfferedAllButSharedVolumes,
           "SV-CAP-1") {
   auto& agent = cluster().agents().front();
   const std::string role = unique("cap");
   Framework owner(cluster().master(), capable(role));
   owner.subscribe();
-  owner.decline(createVolumes(owner, agent.id,
-                              {volume("v1").role(role).size(32).shared(),
-                               volume("w1").role(role).size(32)}));
+  owner.decline(
+      createVolumes(owner, agent.id,
+                    {volume("v1").role(role).size(32).shared(), volume("w1").role(role).size(32)}));
 
   // Every offer to the incapable framework comes after both volumes existed
   // (the owner has seen them). Each holds the non-shared volume and the
@@ -40,14 +41,15 @@ SVH_CHECK(CapabilityGating, AFrameworkWithoutTheCapabilityIsOfferedAllButSharedV
   Framework fw(cluster().master(), incapable(role));
   fw.subscribe();
   for (int round = 0; round < 3; ++round) {
-    fw.decline(fw.awaitOfferWithout(
-        hasVolume("v1"), "shared volume v1",
-        allOf({onAgent(agent.id), hasVolume("w1"), hasScalar("cpus", 0.1)}),
-        "an offer with w1 and cpus"));
+    fw.decline(
+        fw.awaitOfferWithout(hasVolume("v1"), "shared volume v1",
+                             allOf({onAgent(agent.id), hasVolume("w1"), hasScalar("cpus", 0.1)}),
+                             "an offer with w1 and cpus"));
   }
 }
 
-// Mirrors CreateOperationValidationTest.SharedVolumeBasedOnCapability.
+SVH_MIRRORS(CapabilityGating, CreatingASharedVolumeNeedsTheCapability,
+            "CreateOperationValidationTest.SharedVolumeBasedOnCapability");
 SVH_CHECK(CapabilityGating, CreatingASharedVolumeNeedsTheCapability, "SV-CAP-2 SV-CREATE-1") {
   auto& agent = cluster().agents().front();
   const std::string role = unique("cap");
@@ -79,15 +81,18 @@ SVH_CHECK(CapabilityGating, CreatingASharedVolumeNeedsTheCapability, "SV-CAP-2 S
   }
 }
 
+SVH_MIRRORS(CapabilityGating, OperatorsCreateSharedVolumesWithoutAnyCapability,
+            "CreateOperationValidationTest.SharedVolumeBasedOnCapability "
+            "ResourceValidationTest.SharedPersistentVolume");
 SVH_CHECK(CapabilityGating, OperatorsCreateSharedVolumesWithoutAnyCapability,
           "SV-CAP-3 SV-CREATE-1 SV-HTTP-1") {
   auto& agent = cluster().agents().front();
   const std::string role = unique("cap");
   auto v1 = volume("v1").role(role).size(32).shared().principal("");
   OperatorClient op(cluster().master());
-  auto reserved = op.form("/master/reserve",
-                          {{"slaveId", agent.id},
-                           {"resources", "[" + wire::toJsonString(v1.reservedDisk()) + "]"}});
+  auto reserved = op.form(
+      "/master/reserve",
+      {{"slaveId", agent.id}, {"resources", "[" + wire::toJsonString(v1.reservedDisk()) + "]"}});
   ASSERT_EQ(reserved.result_int(), 202) << reserved.body();
   auto created = op.form("/master/create-volumes",
                          {{"slaveId", agent.id}, {"volumes", "[" + wire::toJsonString(v1) + "]"}});
@@ -99,8 +104,7 @@ SVH_CHECK(CapabilityGating, OperatorsCreateSharedVolumesWithoutAnyCapability,
                            "an offer with the operator's shared volume v1"));
 }
 
-SVH_CHECK(CapabilityGating, AFrameworkThatDropsTheCapabilityStopsSeeingSharedVolumes,
-          "SV-CAP-4") {
+SVH_CHECK(CapabilityGating, AFrameworkThatDropsTheCapabilityStopsSeeingSharedVolumes, "SV-CAP-4") {
   if (runOptions().profile == "mesos-1.1") {
     GTEST_SKIP() << "SV-CAP-4 describes how HEAD re-reads capabilities (profile mesos-1.1)";
   }

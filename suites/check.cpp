@@ -1,14 +1,19 @@
 #include "suites/check.hpp"
 
-#include "harness/scenario/cleanup.hpp"
-
 #include <algorithm>
 #include <cctype>
 #include <fstream>
 
+#include "harness/scenario/cleanup.hpp"
+
 namespace svh::suites {
 
 std::map<std::string, std::string>& clauseRegistry() {
+  static std::map<std::string, std::string> registry;
+  return registry;
+}
+
+std::map<std::string, std::string>& mirrorRegistry() {
   static std::map<std::string, std::string> registry;
   return registry;
 }
@@ -39,6 +44,8 @@ void Check::SetUp() {
   harness::takeRoles();
   auto it = clauseRegistry().find(currentCheck());
   if (it != clauseRegistry().end()) RecordProperty("clauses", it->second);
+  auto mirrors = mirrorRegistry().find(currentCheck());
+  if (mirrors != mirrorRegistry().end()) RecordProperty("mirrors", mirrors->second);
   if (harness::interrupted()) GTEST_SKIP() << "run interrupted";
   // Could not establish is not violated (Jepsen): without a cluster no
   // check has a verdict, and svharness exits 3, not 1.
@@ -105,8 +112,10 @@ std::optional<std::string> Check::needsReadOnlyEnforcement(harness::AgentHandle&
   try {
     flags = agent.flags().value("flags", nlohmann::json::object());
   } catch (const std::exception& e) {
-    return std::string("cannot read agent ") + agent.id + "'s flags to see whether it enforces "
-           "RO: " + e.what();
+    return std::string("cannot read agent ") + agent.id +
+           "'s flags to see whether it enforces "
+           "RO: " +
+           e.what();
   }
   std::string isolation = flags.value("isolation", "");
   if (isolation.find("svh/fuse") != std::string::npos ||

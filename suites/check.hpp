@@ -4,13 +4,13 @@
 // registers the clause ids statically (so --list can show them without
 // running anything) and records them in the JUnit report.
 
+#include <gtest/gtest.h>
+
 #include <filesystem>
 #include <map>
 #include <optional>
 #include <string>
 #include <vector>
-
-#include <gtest/gtest.h>
 
 #include "harness/cluster/environment.hpp"
 #include "harness/scenario/framework.hpp"
@@ -36,6 +36,17 @@ struct ClauseRegistration {
   }
 };
 
+// "Area.Name" -> the Mesos tests (SPEC 2.1, 2.2) the check is a counterpart
+// of, e.g. "PersistentVolumeTest.SharedPersistentVolumeMultipleTasks".
+std::map<std::string, std::string>& mirrorRegistry();
+
+struct MirrorRegistration {
+  MirrorRegistration(const char* suite, const char* name, const char* tests) {
+    auto& entry = mirrorRegistry()[std::string(suite) + "." + name];
+    entry += (entry.empty() ? "" : " ") + std::string(tests);
+  }
+};
+
 class Check : public ::testing::Test {
  protected:
   void SetUp() override;
@@ -56,8 +67,8 @@ class Check : public ::testing::Test {
   std::string unique(const std::string& prefix) const;
   // Where `agent` keeps volume `id` of `role` (SV-CREATE-4: '/' in a role
   // becomes ' ').
-  static std::filesystem::path volumeDir(const harness::AgentHandle& agent,
-                                         const std::string& role, const std::string& id);
+  static std::filesystem::path volumeDir(const harness::AgentHandle& agent, const std::string& role,
+                                         const std::string& id);
   // Every status the task got so far is TASK_STARTING or TASK_RUNNING.
   static void expectUndisturbed(const harness::Framework& fw, const std::string& task_id);
   // Records which of several allowed outcomes a check saw (SPEC 0), as a
@@ -71,7 +82,10 @@ class Check : public ::testing::Test {
 
 }  // namespace svh::suites
 
-#define SVH_CHECK(area, name, clauses)                                                   \
-  static ::svh::suites::ClauseRegistration svh_clauses_##area##_##name(#area, #name, \
-                                                                         clauses);        \
+// Names the Mesos tests a check mirrors (put it just before the SVH_CHECK).
+#define SVH_MIRRORS(area, name, tests) \
+  static ::svh::suites::MirrorRegistration svh_mirrors_##area##_##name(#area, #name, tests)
+
+#define SVH_CHECK(area, name, clauses)                                                         \
+  static ::svh::suites::ClauseRegistration svh_clauses_##area##_##name(#area, #name, clauses); \
   TEST_F(area, name)

@@ -1,14 +1,15 @@
 #include "suites/clause_list.hpp"
 
 #include <fstream>
+#include <nlohmann/json.hpp>
 #include <sstream>
 #include <stdexcept>
 
-#include <nlohmann/json.hpp>
-
 namespace svh::suites {
 
-std::filesystem::path defaultClauseList() { return SVH_CLAUSE_LIST; }
+std::filesystem::path defaultClauseList() {
+  return SVH_CLAUSE_LIST;
+}
 
 std::vector<Clause> loadClauses(const std::filesystem::path& file) {
   std::ifstream in(file);
@@ -29,7 +30,8 @@ std::vector<Clause> loadClauses(const std::filesystem::path& file) {
     clause.id = entry["id"];
     clause.summary = entry.value("summary", "");
     clause.not_black_box = entry.value("not_black_box", "");
-    if (!seen.insert(clause.id).second) throw std::runtime_error(where + ": " + clause.id + " again");
+    if (!seen.insert(clause.id).second)
+      throw std::runtime_error(where + ": " + clause.id + " again");
     clauses.push_back(std::move(clause));
   }
   return clauses;

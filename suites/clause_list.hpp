@@ -24,7 +24,7 @@ std::vector<Clause> loadClauses(const std::filesystem::path& file = defaultClaus
 
 struct Coverage {
   std::map<std::string, std::vector<std::string>> checks_of;  // clause id -> checks
-  std::vector<std::string> unchecked;                        // checkable, named by no check
+  std::vector<std::string> unchecked;                         // checkable, named by no check
   std::map<std::string, std::set<std::string>> unknown;       // check -> ids not in the list
 };
 

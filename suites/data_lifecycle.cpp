@@ -18,8 +18,8 @@ class DataLifecycle : public Check {
   }
 };
 
-// Mirrors PersistentVolumeTest.AccessPersistentVolume (non-shared) and the
-// sequential half of H-DATA-1.
+SVH_MIRRORS(DataLifecycle, LaterTasksSeeWhatEarlierTasksWrote,
+            "PersistentVolumeTest.AccessPersistentVolume");
 SVH_CHECK(DataLifecycle, LaterTasksSeeWhatEarlierTasksWrote, "H-DATA-1 H-DATA-2") {
   auto& agent = cluster().agents().front();
   const std::string role = unique("data");
@@ -60,6 +60,8 @@ SVH_CHECK(DataLifecycle, AVolumeLivesUnderItsRoleOnTheAgent, "SV-CREATE-4") {
 
 // H-STATE-1: /master/slaves and the v1 GET_AGENTS list a created volume
 // under the agent's reserved resources, and not once it is destroyed.
+SVH_MIRRORS(DataLifecycle, TheMastersStateAgreesWithItsOffers,
+            "PersistentVolumeEndpointsTest.SlavesEndpointFullResources");
 SVH_CHECK(DataLifecycle, TheMastersStateAgreesWithItsOffers, "H-STATE-1") {
   auto& agent = cluster().agents().front();
   const std::string role = unique("data");
@@ -88,7 +90,8 @@ SVH_CHECK(DataLifecycle, TheMastersStateAgreesWithItsOffers, "H-STATE-1") {
     for (const auto& a : response.get_agents().agents()) {
       if (a.agent_info().id().value() != agent.id) continue;
       for (const auto& r : a.total_resources()) {
-        if (r.has_disk() && r.disk().has_persistence() && r.disk().persistence().id() == "v1") {
+        if (r.has_disk() && r.disk().has_persistence() && r.disk().persistence().id() == "v1" &&
+            reservedRole(r) == role) {
           return true;
         }
       }

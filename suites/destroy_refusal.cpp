@@ -55,8 +55,9 @@ SVH_CHECK(DestroyRefusal, ASharedVolumeInUseIsNotDestroyedAndNothingChanges,
   expectUndisturbed(fw, writer.taskId());
 }
 
-// Mirrors DestroyOperationValidationTest.SharedPersistentVolumeInUse (two
-// users) and the end of PersistentVolumeTest.DestroyPersistentVolumeMultipleTasks.
+SVH_MIRRORS(DestroyRefusal, OnlyTheLastTaskEndingMakesTheVolumeDestroyable,
+            "DestroyOperationValidationTest.SharedPersistentVolumeInUse "
+            "PersistentVolumeTest.DestroyPersistentVolumeMultipleTasks");
 SVH_CHECK(DestroyRefusal, OnlyTheLastTaskEndingMakesTheVolumeDestroyable,
           "SV-DESTROY-1 SV-DESTROY-7 SV-MODEL-5 H-DATA-3 PV-DESTROY-3") {
   auto& agent = cluster().agents().front();
@@ -116,6 +117,8 @@ SVH_CHECK(DestroyRefusal, OnlyTheLastTaskEndingMakesTheVolumeDestroyable,
 
 // SV-DESTROY-3: the offers an ACCEPT uses hold two copies of v1 (offered in
 // two cycles; offer_filters let the second offer hold nothing else).
+SVH_MIRRORS(DestroyRefusal, ADestroyMustRemoveEveryCopyTheAcceptHolds,
+            "ResourcesOperationTest.DestroySharedPersistentVolumeMultipleCopies");
 SVH_CHECK(DestroyRefusal, ADestroyMustRemoveEveryCopyTheAcceptHolds, "SV-DESTROY-3 SV-OFFER-2") {
   if (runOptions().profile == "mesos-1.1") {
     GTEST_SKIP() << "SV-DESTROY-3: 1.1 did not check copies (a Mesos 1.1 master would abort, "
@@ -191,7 +194,8 @@ SVH_CHECK(DestroyRefusal, DestroyAndLaunchOfOneVolumeInOneAccept, "SV-DESTROY-4 
   }
 }
 
-// Mirrors PersistentVolumeTest.SharedPersistentVolumeRescindOnDestroy.
+SVH_MIRRORS(DestroyRefusal, ADestroyRescindsEveryOtherOfferOfTheVolume,
+            "PersistentVolumeTest.SharedPersistentVolumeRescindOnDestroy");
 SVH_CHECK(DestroyRefusal, ADestroyRescindsEveryOtherOfferOfTheVolume,
           "SV-DESTROY-5 SV-OFFER-8 SV-OFFER-2") {
   auto& agent = cluster().agents().front();
@@ -221,6 +225,8 @@ SVH_CHECK(DestroyRefusal, ADestroyRescindsEveryOtherOfferOfTheVolume,
       "an offer with the volumes' disk back"));
 }
 
+SVH_MIRRORS(DestroyRefusal, ADestroyOfAVolumeTheOffersDoNotHoldIsDropped,
+            "DestroyOperationValidationTest.UnknownPersistentVolume");
 SVH_CHECK(DestroyRefusal, ADestroyOfAVolumeTheOffersDoNotHoldIsDropped,
           "SV-DESTROY-9 PV-DESTROY-2 SV-MODEL-4 SV-MODEL-3") {
   auto& agent = cluster().agents().front();
@@ -250,6 +256,86 @@ SVH_CHECK(DestroyRefusal, ADestroyOfAVolumeTheOffersDoNotHoldIsDropped,
   fw.decline(fw.awaitOfferWithout(hasVolume("v1"), "v1 (destroyed by container path elsewhere)",
                                   allOf({returnedFrom(offer), hasScalar("disk", 32, role)}),
                                   "the volume's disk back"));
+}
+
+// SV-DESTROY-6: the rescind matches offers by allocation role too, so in
+// HEAD an offer of the volume to a sub-role framework is not rescinded
+// (OQ-4). Either is accepted and recorded; a task launched from such a
+// stale offer must not run on the destroyed volume.
+SVH_CHECK(DestroyRefusal, ADestroyAndAnOfferOfTheVolumeToASubRole, "SV-DESTROY-6 SV-OFFER-4") {
+  if (runOptions().profile == "mesos-1.1") {
+    GTEST_SKIP() << "SV-DESTROY-6 with sub-roles: Mesos 1.1 has no hierarchical roles";
+  }
+  auto& agent = cluster().agents().front();
+  const std::string role = unique("destroy");
+  auto owner_spec = spec(role);
+  owner_spec.min_allocatable = {{"disk", 1}};
+  Framework owner(cluster().master(), owner_spec);
+  owner.subscribe();
+  auto v1 = volume("v1").role(role).size(32).shared();
+  owner.decline(createVolumes(owner, agent.id, {v1}));
+
+  Framework child(cluster().master(), spec(role + "/child"));
+  child.subscribe();
+  auto stale = child.awaitOffer(allOf({onAgent(agent.id), hasSharedVolume("v1")}),
+                                "an offer with v1 to the sub-role framework");
+  auto offer = owner.awaitOffer(allOf({onAgent(agent.id), hasSharedVolume("v1")}),
+                                "an offer with v1 to the owner while the sub-role holds one");
+  owner.accept(offer, {destroy({offered(offer, "v1")})});
+  owner.decline(owner.awaitOfferWithout(hasVolume("v1"), "destroyed v1",
+                                        allOf({onAgent(agent.id), hasScalar("disk", 32, role)}),
+                                        "the volume's disk back"));
+
+  auto t = task("late")
+               .on(agent.id)
+               .uses(volume("v1").role(role).size(32).shared())
+               .command("echo x > data/x");
+  child.accept(stale, {launch({t})});
+  auto end = child.awaitTaskState(
+      t.taskId(), {TASK_ERROR, TASK_LOST, TASK_DROPPED, TASK_RUNNING, TASK_FINISHED, TASK_FAILED});
+  outcome("SV-DESTROY-6", child.wasRescinded(stale) ? "the sub-role's offer was rescinded"
+                                                    : "the sub-role's offer was not rescinded");
+  EXPECT_TRUE(end.state() == TASK_ERROR || end.state() == TASK_LOST || end.state() == TASK_DROPPED)
+      << "a task ran on destroyed volume v1: " << describe(end);
+}
+
+// SV-DESTROY-6: the rescind comes before the DESTROY is applied to the
+// ACCEPT's offers, so a DESTROY that is then dropped (two copies,
+// SV-DESTROY-3) may still rescind another framework's offer (HEAD). Either
+// is accepted and recorded; the volume must survive.
+SVH_CHECK(DestroyRefusal, ADroppedDestroyAndTheOffersItRescinds, "SV-DESTROY-6 SV-DESTROY-3") {
+  if (runOptions().profile == "mesos-1.1") {
+    GTEST_SKIP() << "needs offer_filters (Mesos 1.7+) and the copy check of 1.4+";
+  }
+  auto& agent = cluster().agents().front();
+  const std::string role = unique("destroy");
+  Framework fw1(cluster().master(), spec(role));
+  fw1.subscribe();
+  auto v1 = volume("v1").role(role).size(32).shared();
+  auto held = createVolumes(fw1, agent.id, {v1});
+
+  auto fw2_spec = spec(role);
+  fw2_spec.min_allocatable = {{"disk", 1}};
+  Framework fw2(cluster().master(), fw2_spec);
+  fw2.subscribe();
+  auto first =
+      fw2.awaitOffer(allOf({onAgent(agent.id), hasSharedVolume("v1")}), "fw2: an offer with v1");
+  auto second = fw2.awaitOffer(allOf({onAgent(agent.id), hasSharedVolume("v1")}),
+                               "fw2: a second offer with v1");
+  Call call;
+  call.set_type(Call::ACCEPT);
+  *call.mutable_accept()->add_offer_ids() = first.id();
+  *call.mutable_accept()->add_offer_ids() = second.id();
+  *call.mutable_accept()->add_operations() = destroy({offered(first, "v1")});
+  call.mutable_accept()->mutable_filters()->set_refuse_seconds(0);
+  fw2.client().call(call);
+
+  // v1 survives: fw2 is offered it again.
+  fw2.decline(fw2.awaitOffer(allOf({onAgent(agent.id), hasSharedVolume("v1")}),
+                             "fw2: an offer with v1 after its dropped DESTROY"));
+  outcome("SV-DESTROY-6",
+          fw1.wasRescinded(held) ? "fw1's offer was rescinded" : "fw1's offer was not rescinded");
+  fw1.decline(held);
 }
 
 }  // namespace svh::suites

@@ -17,6 +17,7 @@ class Endpoints : public Check {
  protected:
   void SetUp() override {
     Check::SetUp();
+    if (IsSkipped()) return;
     op_ = std::make_unique<OperatorClient>(cluster().master());
   }
   FrameworkSpec spec(const std::string& role) {
@@ -28,7 +29,8 @@ class Endpoints : public Check {
     return out + "]";
   }
   http::Response reserve(const std::string& agent_id, const std::vector<Resource>& resources) {
-    return op_->form("/master/reserve", {{"slaveId", agent_id}, {"resources", jsonList(resources)}});
+    return op_->form("/master/reserve",
+                     {{"slaveId", agent_id}, {"resources", jsonList(resources)}});
   }
   http::Response unreserve(const std::string& agent_id, const std::vector<Resource>& resources) {
     return op_->form("/master/unreserve",
@@ -38,8 +40,7 @@ class Endpoints : public Check {
     return op_->form("/master/create-volumes",
                      {{"slaveId", agent_id}, {"volumes", jsonList(volumes)}});
   }
-  http::Response destroyVolumes(const std::string& agent_id,
-                                const std::vector<Resource>& volumes) {
+  http::Response destroyVolumes(const std::string& agent_id, const std::vector<Resource>& volumes) {
     return op_->form("/master/destroy-volumes",
                      {{"slaveId", agent_id}, {"volumes", jsonList(volumes)}});
   }
@@ -59,7 +60,8 @@ class Endpoints : public Check {
   std::unique_ptr<OperatorClient> op_;
 };
 
-// Mirrors PersistentVolumeEndpointsTest.DynamicReservation.
+SVH_MIRRORS(Endpoints, ReserveCreateDestroyUnreserveThroughTheFormEndpoints,
+            "PersistentVolumeEndpointsTest.DynamicReservation");
 SVH_CHECK(Endpoints, ReserveCreateDestroyUnreserveThroughTheFormEndpoints,
           "SV-HTTP-1 SV-CREATE-1 PV-OFFER-2 SV-DESTROY-7 RES-1") {
   auto& agent = cluster().agents().front();
@@ -95,8 +97,11 @@ SVH_CHECK(Endpoints, DestroyingAVolumeInUseIsABadRequestAndChangesNothing,
   fw.subscribe();
   auto offer = fw.awaitOffer(allOf({onAgent(agent.id), hasSharedVolume("v1"), hasVolume("w1")}),
                              "an offer with v1 and w1");
-  auto user = task("user").on(agent.id).uses(v1).uses(w1.path("other")).command(
-      runUntilKilled("echo v > data/f && echo w > other/f"));
+  auto user = task("user")
+                  .on(agent.id)
+                  .uses(v1)
+                  .uses(w1.path("other"))
+                  .command(runUntilKilled("echo v > data/f && echo w > other/f"));
   fw.accept(offer, {launch({user})});
   fw.awaitTaskState(user.taskId(), {TASK_RUNNING});
   if (agent.local()) {
@@ -124,7 +129,9 @@ SVH_CHECK(Endpoints, DestroyingAVolumeInUseIsABadRequestAndChangesNothing,
   expectUndisturbed(fw, user.taskId());
 }
 
-// Mirrors PersistentVolumeEndpointsTest.DeleteNonExistentVolume.
+SVH_MIRRORS(Endpoints, DestroyingAVolumeThatDoesNotExistIsABadRequest,
+            "PersistentVolumeEndpointsTest.DeleteNonExistentVolume "
+            "DestroyOperationValidationTest.UnknownPersistentVolume");
 SVH_CHECK(Endpoints, DestroyingAVolumeThatDoesNotExistIsABadRequest,
           "SV-HTTP-2 PV-DESTROY-2 SV-MODEL-3 SV-MODEL-4") {
   auto& agent = cluster().agents().front();
@@ -146,8 +153,9 @@ SVH_CHECK(Endpoints, DestroyingAVolumeThatDoesNotExistIsABadRequest,
   EXPECT_EQ(answer.result_int(), 202) << answer.body();
 }
 
-// Mirrors PersistentVolumeEndpointsTest.UnreserveVolumeResources and
-// UnreserveOperationValidationTest.NoPersistentVolumes.
+SVH_MIRRORS(Endpoints, TheDiskUnderAVolumeCannotBeUnreserved,
+            "PersistentVolumeEndpointsTest.UnreserveVolumeResources "
+            "UnreserveOperationValidationTest.NoPersistentVolumes");
 SVH_CHECK(Endpoints, TheDiskUnderAVolumeCannotBeUnreserved, "SV-HTTP-4 RES-6 PV-UNRESERVE-1") {
   auto& agent = cluster().agents().front();
   const std::string role = unique("http");
@@ -163,15 +171,15 @@ SVH_CHECK(Endpoints, TheDiskUnderAVolumeCannotBeUnreserved, "SV-HTTP-4 RES-6 PV-
   // The framework path drops it the same way: the volume stays.
   Framework fw(cluster().master(), spec(role));
   fw.subscribe();
-  auto offer = fw.awaitOffer(allOf({onAgent(agent.id), hasSharedVolume("v1")}),
-                             "an offer with v1");
+  auto offer = fw.awaitOffer(allOf({onAgent(agent.id), hasSharedVolume("v1")}), "an offer with v1");
   fw.accept(offer, {harness::unreserve({*findVolume(offer, "v1")})});
   fw.decline(fw.awaitOffer(allOf({returnedFrom(offer), hasSharedVolume("v1")}),
                            "an offer with v1 after an UNRESERVE naming it"));
 }
 
-// Mirrors PersistentVolumeEndpointsTest.VolumeExceedsReservedSize and
-// DynamicReservationRoleMismatch.
+SVH_MIRRORS(Endpoints, AVolumeTheReservationCannotHoldConflicts,
+            "PersistentVolumeEndpointsTest.VolumeExceedsReservedSize "
+            "PersistentVolumeEndpointsTest.DynamicReservationRoleMismatch");
 SVH_CHECK(Endpoints, AVolumeTheReservationCannotHoldConflicts, "PV-CREATE-6 PV-CREATE-1") {
   auto& agent = cluster().agents().front();
   const std::string role = unique("http");
@@ -188,7 +196,7 @@ SVH_CHECK(Endpoints, AVolumeTheReservationCannotHoldConflicts, "PV-CREATE-6 PV-C
                "Persistent volumes cannot be created from unreserved resources");
 }
 
-// Mirrors PersistentVolumeEndpointsTest.InvalidVolume.
+SVH_MIRRORS(Endpoints, RoleStarCannotBeReserved, "PersistentVolumeEndpointsTest.InvalidVolume");
 SVH_CHECK(Endpoints, RoleStarCannotBeReserved, "RES-2") {
   auto& agent = cluster().agents().front();
   auto star = volume("v1").role("*").size(32).shared();
@@ -196,14 +204,19 @@ SVH_CHECK(Endpoints, RoleStarCannotBeReserved, "RES-2") {
   expectAnswer(destroyVolumes(agent.id, {star}), 400, "role \"*\" cannot be reserved");
 }
 
-SVH_CHECK(Endpoints, VolumesAreCreatedReadWriteAndNamedSoInADestroy, "SV-RO-1 SV-RO-6 PV-DESTROY-1") {
+SVH_MIRRORS(Endpoints, VolumesAreCreatedReadWriteAndNamedSoInADestroy,
+            "CreateOperationValidationTest.ReadOnlyPersistentVolume "
+            "DestroyOperationValidationTest.PersistentVolumes");
+SVH_CHECK(Endpoints, VolumesAreCreatedReadWriteAndNamedSoInADestroy,
+          "SV-RO-1 SV-RO-6 PV-DESTROY-1") {
   auto& agent = cluster().agents().front();
   const std::string role = unique("http");
   auto reserved = reserve(agent.id, {volume("v1").role(role).size(32).reservedDisk()});
   ASSERT_EQ(reserved.result_int(), 202) << reserved.body();
-  const std::string read_only = "Not a persistent volume: Read-only persistent volume not supported";
-  expectAnswer(createVolumes(agent.id, {volume("v1").role(role).size(32).shared().readOnly()}),
-               400, read_only);
+  const std::string read_only =
+      "Not a persistent volume: Read-only persistent volume not supported";
+  expectAnswer(createVolumes(agent.id, {volume("v1").role(role).size(32).shared().readOnly()}), 400,
+               read_only);
   auto created = createVolumes(agent.id, {volume("v1").role(role).size(32).shared()});
   ASSERT_EQ(created.result_int(), 202) << created.body();
   expectAnswer(destroyVolumes(agent.id, {volume("v1").role(role).size(32).shared().readOnly()}),
@@ -225,7 +238,8 @@ SVH_CHECK(Endpoints, VolumesAreCreatedReadWriteAndNamedSoInADestroy, "SV-RO-1 SV
                                   "the reserved disk, with no volume made from it"));
 }
 
-// Mirrors PersistentVolumeEndpointsTest.NoSlaveId and NoVolumes.
+SVH_MIRRORS(Endpoints, MissingParametersAreBadRequests,
+            "PersistentVolumeEndpointsTest.NoSlaveId PersistentVolumeEndpointsTest.NoVolumes");
 SVH_CHECK(Endpoints, MissingParametersAreBadRequests, "SV-HTTP-1") {
   auto& agent = cluster().agents().front();
   auto v = jsonList({volume("v1").role(unique("http")).size(32).shared()});
@@ -235,7 +249,8 @@ SVH_CHECK(Endpoints, MissingParametersAreBadRequests, "SV-HTTP-1") {
   EXPECT_EQ(op_->form("/master/destroy-volumes", {{"slaveId", agent.id}}).result_int(), 400);
 }
 
-// Mirrors MasterAPITest.CreateAndDestroyVolumes.
+SVH_MIRRORS(Endpoints, TheV1OperatorApiCreatesAndDestroysVolumes,
+            "MasterAPITest.CreateAndDestroyVolumes");
 SVH_CHECK(Endpoints, TheV1OperatorApiCreatesAndDestroysVolumes,
           "SV-HTTP-1 SV-HTTP-2 PV-DESTROY-2") {
   auto& agent = cluster().agents().front();
@@ -294,8 +309,8 @@ SVH_CHECK(Endpoints, DestroyingAVolumeHeldInSeveralOffers, "SV-HTTP-3 SV-LAUNCH-
   fw1.awaitTaskState(splitter.taskId(), {TASK_RUNNING});
   Framework fw2(cluster().master(), spec(role));
   fw2.subscribe();
-  auto held2 = fw2.awaitOffer(allOf({onAgent(agent.id), hasSharedVolume("v1")}),
-                              "fw2: an offer with v1");
+  auto held2 =
+      fw2.awaitOffer(allOf({onAgent(agent.id), hasSharedVolume("v1")}), "fw2: an offer with v1");
   fw1.kill(splitter.taskId(), agent.id);
   fw1.awaitTaskState(splitter.taskId(), {TASK_KILLED});
   auto held1 = fw1.awaitOffer(allOf({onAgent(agent.id), hasSharedVolume("v1")}),
@@ -315,8 +330,8 @@ SVH_CHECK(Endpoints, DestroyingAVolumeHeldInSeveralOffers, "SV-HTTP-3 SV-LAUNCH-
     // TASK_LOST for invalid offers, which is equally fine.
     auto t = task("late").on(agent.id).uses(v1).command("echo x > data/x");
     fw->accept(held, {launch({t})});
-    auto end = fw->awaitTaskState(t.taskId(), {TASK_ERROR, TASK_LOST, TASK_DROPPED,
-                                               TASK_FINISHED, TASK_FAILED, TASK_RUNNING});
+    auto end = fw->awaitTaskState(t.taskId(), {TASK_ERROR, TASK_LOST, TASK_DROPPED, TASK_FINISHED,
+                                               TASK_FAILED, TASK_RUNNING});
     EXPECT_TRUE(end.state() == TASK_ERROR || end.state() == TASK_LOST ||
                 end.state() == TASK_DROPPED)
         << "a task ran on destroyed volume v1: " << describe(end);

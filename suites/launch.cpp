@@ -18,18 +18,19 @@ class Launch : public Check {
   }
   // The task ended with TASK_ERROR, REASON_TASK_INVALID and a message that
   // says the task asked for more than the offers hold (SV-LAUNCH-6).
-  static void expectInvalid(Framework& fw, const TaskBuilder& t,
-                            mesos::v1::TaskStatus::Reason reason =
-                                mesos::v1::TaskStatus::REASON_TASK_INVALID,
-                            const std::string& says = "more than available") {
+  static void expectInvalid(
+      Framework& fw, const TaskBuilder& t,
+      mesos::v1::TaskStatus::Reason reason = mesos::v1::TaskStatus::REASON_TASK_INVALID,
+      const std::string& says = "more than available") {
     auto status = fw.awaitTaskState(t.taskId(), {TASK_ERROR});
     EXPECT_EQ(status.reason(), reason) << describe(status);
     EXPECT_NE(status.message().find(says), std::string::npos) << describe(status);
   }
 };
 
-// Mirrors PersistentVolumeTest.SharedPersistentVolumeMultipleTasks, with the
-// CREATE in the same ACCEPT as the launch.
+// With the CREATE in the same ACCEPT as the launch, and three tasks.
+SVH_MIRRORS(Launch, SeveralTasksOfOneAcceptShareTheOneOfferedCopy,
+            "PersistentVolumeTest.SharedPersistentVolumeMultipleTasks");
 SVH_CHECK(Launch, SeveralTasksOfOneAcceptShareTheOneOfferedCopy,
           "SV-LAUNCH-1 SV-CREATE-3 RES-8 H-DATA-1") {
   auto& agent = cluster().agents().front();
@@ -37,9 +38,9 @@ SVH_CHECK(Launch, SeveralTasksOfOneAcceptShareTheOneOfferedCopy,
   Framework fw(cluster().master(), spec(role));
   fw.subscribe();
   auto v1 = volume("v1").role(role).size(32).shared();
-  auto offer = fw.awaitOffer(allOf({onAgent(agent.id), hasScalar("disk", 32, "*"),
-                                    hasScalar("cpus", 0.3)}),
-                             "an offer with disk for v1 and cpus for three tasks");
+  auto offer =
+      fw.awaitOffer(allOf({onAgent(agent.id), hasScalar("disk", 32, "*"), hasScalar("cpus", 0.3)}),
+                    "an offer with disk for v1 and cpus for three tasks");
   auto writer = task("writer").on(agent.id).uses(v1).command(runUntilKilled("echo w > data/w"));
   auto reader = [&](const std::string& name) {
     return task(name).on(agent.id).uses(v1).command(
@@ -58,7 +59,8 @@ SVH_CHECK(Launch, SeveralTasksOfOneAcceptShareTheOneOfferedCopy,
   }
 }
 
-// Mirrors PersistentVolumeTest.SharedPersistentVolumeMultipleFrameworks.
+SVH_MIRRORS(Launch, TasksOfTwoFrameworksUseOneVolumeAtOnce,
+            "PersistentVolumeTest.SharedPersistentVolumeMultipleFrameworks");
 SVH_CHECK(Launch, TasksOfTwoFrameworksUseOneVolumeAtOnce, "SV-LAUNCH-3 SV-ALLOC-5 H-DATA-1") {
   auto& agent = cluster().agents().front();
   const std::string role = unique("launch");
@@ -103,7 +105,9 @@ SVH_CHECK(Launch, TasksOfTwoFrameworksUseOneVolumeAtOnce, "SV-LAUNCH-3 SV-ALLOC-
               1e-6);
 }
 
-// Mirrors PersistentVolumeTest.SharedPersistentVolumeMultipleIterations.
+SVH_MIRRORS(Launch, LaterAcceptsUseTheVolumeWhileEarlierTasksRun,
+            "PersistentVolumeTest.SharedPersistentVolumeMultipleIterations "
+            "VolumeGidManagerTest.ROOT_UNPRIVILEGED_USER_GidReused");
 SVH_CHECK(Launch, LaterAcceptsUseTheVolumeWhileEarlierTasksRun, "SV-LAUNCH-4 SV-OFFER-1") {
   auto& agent = cluster().agents().front();
   const std::string role = unique("launch");
@@ -122,9 +126,9 @@ SVH_CHECK(Launch, LaterAcceptsUseTheVolumeWhileEarlierTasksRun, "SV-LAUNCH-4 SV-
   auto t2 = task("t2").on(agent.id).uses(v1).uses(v2.path("other")).command(runUntilKilled());
   fw.accept(offer, {create({v2}), launch({t2})});
   fw.awaitTaskState(t2.taskId(), {TASK_RUNNING});
-  fw.decline(fw.awaitOffer(
-      allOf({returnedFrom(offer, 0.1), hasSharedVolume("v1"), hasSharedVolume("v2")}),
-      "an offer with v1 and v2 while t1 and t2 use them"));
+  fw.decline(
+      fw.awaitOffer(allOf({returnedFrom(offer, 0.1), hasSharedVolume("v1"), hasSharedVolume("v2")}),
+                    "an offer with v1 and v2 while t1 and t2 use them"));
 }
 
 SVH_CHECK(Launch, AnExecutorCannotHoldASharedVolume, "SV-LAUNCH-5") {
@@ -201,9 +205,9 @@ SVH_CHECK(Launch, ACreateBetweenTwoLaunchesOfTheVolume, "SV-LAUNCH-8 SV-LAUNCH-6
   auto offer = fw.awaitOffer(allOf({onAgent(agent.id), hasScalar("disk", 64, "*")}),
                              "an offer with disk for v1 and w1");
   fw.accept(offer, {reserve({v1.reservedDisk(), w1.reservedDisk()}), create({v1})});
-  offer = fw.awaitOffer(allOf({onAgent(agent.id), hasSharedVolume("v1"),
-                               hasScalar("disk", 32, role)}),
-                        "an offer with v1 and 32 MB reserved disk for w1");
+  offer =
+      fw.awaitOffer(allOf({onAgent(agent.id), hasSharedVolume("v1"), hasScalar("disk", 32, role)}),
+                    "an offer with v1 and 32 MB reserved disk for w1");
   auto t1 = task("t1").on(agent.id).uses(v1).command("echo one > data/one");
   auto t2 = task("t2").on(agent.id).uses(v1).command("cat data/one > /dev/null; ls data > seen");
   fw.accept(offer, {launch({t1}), create({w1}), launch({t2})});
@@ -226,9 +230,12 @@ SVH_CHECK(Launch, ATaskSeesTheVolumeAtTheContainerPathOfItsOwnResource,
   fw.subscribe();
   auto v1 = volume("v1").role(role).size(32).path("data").shared();
   auto offer = createVolumes(fw, agent.id, {v1});
-  auto t = task("t").on(agent.id).uses(volume("v1").role(role).size(32).path("mine").shared())
-               .command("echo here > mine/f && if [ -e data ]; then echo yes; else echo no; fi "
-                        "> data_exists");
+  auto t = task("t")
+               .on(agent.id)
+               .uses(volume("v1").role(role).size(32).path("mine").shared())
+               .command(
+                   "echo here > mine/f && if [ -e data ]; then echo yes; else echo no; fi "
+                   "> data_exists");
   fw.accept(offer, {launch({t})});
   fw.awaitTaskState(t.taskId(), {TASK_FINISHED});
   if (!agent.local()) return;

@@ -14,6 +14,9 @@ using namespace harness;  // the story API reads best unqualified
 
 class Lifecycle : public Check {};
 
+SVH_MIRRORS(Lifecycle, CreateShareLaunchDestroy,
+            "PersistentVolumeTest.SharedPersistentVolumeMultipleTasks "
+            "PersistentVolumeTest.DestroyPersistentVolumeMultipleTasks");
 SVH_CHECK(Lifecycle, CreateShareLaunchDestroy,
           "SV-CREATE-1 SV-OFFER-1 SV-LAUNCH-1 H-DATA-1 H-RO-1 H-RO-2 SV-DESTROY-1 SV-DESTROY-2 "
           "H-DATA-4 SV-DESTROY-7 H-DATA-3") {
@@ -38,11 +41,13 @@ SVH_CHECK(Lifecycle, CreateShareLaunchDestroy,
   auto writer = task("writer").on(agent.id).uses(shared).command(
       "echo hello > data/f && i=0 && while true; do echo $i >> data/beat; i=$((i+1)); "
       "sleep 0.1; done");
-  auto reader = task("reader").on(agent.id).uses(volume("v1").role(role).size(64).shared()
-                                                      .readOnly()).command(
-      "while [ ! -s data/f ]; do sleep 0.05; done; cat data/f > seen; "
-      "if echo x > data/g 2> write_error; then echo allowed > ro_result; "
-      "else echo refused > ro_result; fi; exec sleep 3600");
+  auto reader = task("reader")
+                    .on(agent.id)
+                    .uses(volume("v1").role(role).size(64).shared().readOnly())
+                    .command(
+                        "while [ ! -s data/f ]; do sleep 0.05; done; cat data/f > seen; "
+                        "if echo x > data/g 2> write_error; then echo allowed > ro_result; "
+                        "else echo refused > ro_result; fi; exec sleep 3600");
   fw.accept(offer, {launch({writer, reader})});
   fw.awaitTaskState(writer.taskId(), {mesos::v1::TASK_RUNNING});
   fw.awaitTaskState(reader.taskId(), {mesos::v1::TASK_RUNNING});

@@ -72,9 +72,10 @@ SVH_CHECK(OfferVisibility, ANonSharedVolumeInUseIsWithheldUntilItsTaskEnds, "PV-
                            "an offer with w1 once its task ended"));
 }
 
-// Mirrors HierarchicalAllocatorTestWithParam.AllocateSharedResources and the
-// first half of PersistentVolumeTest.SharedPersistentVolumeRescindOnDestroy:
-// the volume sits in two frameworks' outstanding offers at once.
+// The volume sits in two frameworks' outstanding offers at once (the first
+// half of PersistentVolumeTest.SharedPersistentVolumeRescindOnDestroy).
+SVH_MIRRORS(OfferVisibility, EveryFrameworkOfTheRoleIsOfferedTheVolumeWhileOthersHoldIt,
+            "HierarchicalAllocatorTestWithParam.AllocateSharedResources");
 SVH_CHECK(OfferVisibility, EveryFrameworkOfTheRoleIsOfferedTheVolumeWhileOthersHoldIt,
           "SV-OFFER-1 SV-OFFER-2") {
   auto& agent = cluster().agents().front();
@@ -120,8 +121,7 @@ SVH_CHECK(OfferVisibility, FrameworksOfSubRolesAreOfferedTheVolumeOthersAreNot,
   child.subscribe();
   auto offer = child.awaitOffer(allOf({onAgent(agent.id), hasSharedVolume("v1")}),
                                 "an offer with v1 to a framework of " + role + "/child");
-  EXPECT_EQ(findVolume(offer, "v1")->allocation_info().role(), role + "/child")
-      << describe(offer);
+  EXPECT_EQ(findVolume(offer, "v1")->allocation_info().role(), role + "/child") << describe(offer);
   child.decline(offer);
 
   // A framework of another role never is: each of its offers of this agent,

@@ -16,7 +16,8 @@ class Resize : public Check {
   bool agentCan(OperatorClient& op, const std::string& agent_id, const std::string& capability) {
     mesos::v1::master::Call call;
     call.set_type(mesos::v1::master::Call::GET_AGENTS);
-    for (const auto& a : op.v1Response(call).get_agents().agents()) {
+    auto response = op.v1Response(call);
+    for (const auto& a : response.get_agents().agents()) {
       if (a.agent_info().id().value() != agent_id) continue;
       for (const auto& c : a.capabilities()) {
         if (mesos::v1::AgentInfo::Capability::Type_Name(c.type()) == capability) return true;
@@ -26,8 +27,8 @@ class Resize : public Check {
   }
 };
 
-// Mirrors GrowVolumeOperationValidationTest.Shared and
-// ShrinkVolumeOperationValidationTest.Shared.
+SVH_MIRRORS(Resize, ASharedVolumeCannotBeGrownOrShrunk,
+            "GrowVolumeOperationValidationTest.Shared ShrinkVolumeOperationValidationTest.Shared");
 SVH_CHECK(Resize, ASharedVolumeCannotBeGrownOrShrunk, "SV-RESIZE-1") {
   if (runOptions().profile == "mesos-1.1") {
     GTEST_SKIP() << "SV-RESIZE-1: resizing arrived in Mesos 1.6 (profile mesos-1.1)";

@@ -17,7 +17,6 @@ class ScenarioCheck : public Check {
 
   void TestBody() override {
     if (auto why = harness::scenario::skipReason(*scenario_, cluster())) GTEST_SKIP() << *why;
-    if (!scenario_->mirrors.empty()) RecordProperty("mirrors", scenario_->mirrors);
     std::string prefix = unique("scn");
     harness::scenario::runScenario(*scenario_, cluster(), harness::runOptions().content_type,
                                    prefix);
@@ -35,6 +34,7 @@ void registerScenarios(std::vector<harness::scenario::Scenario> scenarios) {
     std::string clauses;
     for (const auto& clause : shared->clauses) clauses += (clauses.empty() ? "" : " ") + clause;
     clauseRegistry()["Scenario." + shared->name] = clauses;
+    if (!shared->mirrors.empty()) mirrorRegistry()["Scenario." + shared->name] = shared->mirrors;
     ::testing::RegisterTest("Scenario", shared->name.c_str(), nullptr, nullptr,
                             shared->file.c_str(), 1,
                             [shared]() -> Check* { return new ScenarioCheck(shared); });

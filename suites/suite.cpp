@@ -5,7 +5,9 @@
 
 namespace svh::suites {
 
-std::filesystem::path defaultScenarioDir() { return SVH_SCENARIO_DIR; }
+std::filesystem::path defaultScenarioDir() {
+  return SVH_SCENARIO_DIR;
+}
 
 void install(const harness::RunOptions& options, const std::filesystem::path& scenario_dir) {
   registerScenarios(harness::scenario::loadScenarios(scenario_dir));

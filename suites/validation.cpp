@@ -23,8 +23,10 @@ class Validation : public Check {
   class DropCounter {
    public:
     DropCounter(Validation& check, std::string type)
-        : check_(check), op_(check.cluster().master()),
-          metric_("master/operations/" + type + "/error"), before_(read()) {}
+        : check_(check),
+          op_(check.cluster().master()),
+          metric_("master/operations/" + type + "/error"),
+          before_(read()) {}
     // Call once the drop is fenced.
     void expectOneMore() {
       if (!before_) {
@@ -58,21 +60,23 @@ class Validation : public Check {
   }
 };
 
+SVH_MIRRORS(Validation, OnlyPersistentVolumesCanBeShared,
+            "ResourceValidationTest.UnshareableResource");
 SVH_CHECK(Validation, OnlyPersistentVolumesCanBeShared, "SV-MODEL-2") {
   auto& agent = cluster().agents().front();
   const std::string role = unique("valid");
   OperatorClient op(cluster().master());
   auto shared_disk = reservedTo(disk(32), role, "svharness");
   shared_disk.mutable_shared();
-  auto answer = op.form("/master/reserve",
-                        {{"slaveId", agent.id}, {"resources", jsonList({shared_disk})}});
+  auto answer =
+      op.form("/master/reserve", {{"slaveId", agent.id}, {"resources", jsonList({shared_disk})}});
   EXPECT_EQ(answer.result_int(), 400) << answer.body();
   EXPECT_NE(answer.body().find("Only persistent volumes can be shared"), std::string::npos)
       << answer.body();
   auto shared_cpus = reservedTo(cpus(0.1), role, "svharness");
   shared_cpus.mutable_shared();
-  answer = op.form("/master/reserve",
-                   {{"slaveId", agent.id}, {"resources", jsonList({shared_cpus})}});
+  answer =
+      op.form("/master/reserve", {{"slaveId", agent.id}, {"resources", jsonList({shared_cpus})}});
   EXPECT_EQ(answer.result_int(), 400) << answer.body();
   EXPECT_NE(answer.body().find("Resource cpus cannot be shared"), std::string::npos)
       << answer.body();
@@ -84,16 +88,18 @@ SVH_CHECK(Validation, OnlyPersistentVolumesCanBeShared, "SV-MODEL-2") {
                              "an offer with unreserved disk");
   DropCounter dropped(*this, "reserve");
   fw.accept(offer, {reserve({shared_disk})});
-  fw.decline(fw.awaitOfferWithout(
-      [&](const Offer& o) { return reservedDisk(o, role) > 0; }, "disk reserved to " + role,
-      returnedFrom(offer), "an offer after the RESERVE of shared disk"));
+  fw.decline(fw.awaitOfferWithout([&](const Offer& o) { return reservedDisk(o, role) > 0; },
+                                  "disk reserved to " + role, returnedFrom(offer),
+                                  "an offer after the RESERVE of shared disk"));
   dropped.expectOneMore();
 }
 
-// Mirrors ResourcesOperationTest.CreateSharedPersistentVolume and
-// CreateOperationValidationTest.InsufficientDiskResource.
+SVH_MIRRORS(Validation, ACreateTurnsReservedDiskIntoTheVolumeAndADestroyTurnsItBack,
+            "ResourcesOperationTest.CreateSharedPersistentVolume "
+            "CreateOperationValidationTest.InsufficientDiskResource "
+            "HierarchicalAllocatorTest.UpdateAllocationSharedPersistentVolume");
 SVH_CHECK(Validation, ACreateTurnsReservedDiskIntoTheVolumeAndADestroyTurnsItBack,
-          "SV-CREATE-2 PV-CREATE-6 SV-DESTROY-7") {
+          "SV-CREATE-2 PV-CREATE-6 SV-DESTROY-7 SV-ARITH-8") {
   auto& agent = cluster().agents().front();
   const std::string role = unique("valid");
   Framework fw(cluster().master(), spec(role));
@@ -114,8 +120,7 @@ SVH_CHECK(Validation, ACreateTurnsReservedDiskIntoTheVolumeAndADestroyTurnsItBac
 
   // 20 MB of the 100 become the volume, count one.
   fw.accept(offer, {create({volume("v1").role(role).size(20).shared()})});
-  offer = fw.awaitOffer(allOf({returnedFrom(offer), hasSharedVolume("v1")}),
-                        "an offer with v1");
+  offer = fw.awaitOffer(allOf({returnedFrom(offer), hasSharedVolume("v1")}), "an offer with v1");
   EXPECT_DOUBLE_EQ(reservedDisk(offer, role), 80) << describe(offer);
   int copies = 0;
   for (const auto& r : offer.resources()) copies += r.has_disk() && r.disk().has_persistence();
@@ -130,14 +135,16 @@ SVH_CHECK(Validation, ACreateTurnsReservedDiskIntoTheVolumeAndADestroyTurnsItBac
   fw.decline(offer);
 }
 
-// Mirrors CreateOperationValidationTest.DuplicatedPersistenceID.
+SVH_MIRRORS(Validation, PersistenceIdsAreUniquePerRoleOnAnAgent,
+            "CreateOperationValidationTest.DuplicatedPersistenceID");
 SVH_CHECK(Validation, PersistenceIdsAreUniquePerRoleOnAnAgent, "PV-CREATE-3") {
   auto& agent = cluster().agents().front();
   const std::string role = unique("valid");
   Framework fw(cluster().master(), spec(role));
   fw.subscribe();
-  auto offer = createVolumes(fw, agent.id, {volume("v1").role(role).size(32).shared(),
-                                            volume("spare").role(role).size(32)});
+  auto offer = createVolumes(
+      fw, agent.id,
+      {volume("v1").role(role).size(32).shared(), volume("spare").role(role).size(32)});
   // A second v1 on the spare disk's reservation would be a duplicate.
   fw.accept(offer, {destroy({*findVolume(offer, "spare")})});
   offer = fw.awaitOffer(allOf({returnedFrom(offer), hasScalar("disk", 32, role)}),
@@ -151,9 +158,9 @@ SVH_CHECK(Validation, PersistenceIdsAreUniquePerRoleOnAnAgent, "PV-CREATE-3") {
 
   // The operator path says why.
   OperatorClient op(cluster().master());
-  auto answer = op.form("/master/create-volumes",
-                        {{"slaveId", agent.id},
-                         {"volumes", jsonList({volume("v1").role(role).size(32)})}});
+  auto answer =
+      op.form("/master/create-volumes",
+              {{"slaveId", agent.id}, {"volumes", jsonList({volume("v1").role(role).size(32)})}});
   EXPECT_EQ(answer.result_int(), 400) << answer.body();
   EXPECT_NE(answer.body().find("Persistence ID 'v1' is not unique"), std::string::npos)
       << answer.body();
@@ -169,9 +176,9 @@ SVH_CHECK(Validation, AVolumeNeedsAVolumeInfoAValidIdAndNoHostPath, "PV-CREATE-2
   auto& agent = cluster().agents().front();
   const std::string role = unique("valid");
   OperatorClient op(cluster().master());
-  auto reserved = op.form("/master/reserve",
-                          {{"slaveId", agent.id},
-                           {"resources", jsonList({reservedTo(disk(32), role, "svharness")})}});
+  auto reserved = op.form(
+      "/master/reserve",
+      {{"slaveId", agent.id}, {"resources", jsonList({reservedTo(disk(32), role, "svharness")})}});
   ASSERT_EQ(reserved.result_int(), 202) << reserved.body();
   auto base = volume("v1").role(role).size(32).shared().build();
   auto no_volume = base;
@@ -194,7 +201,8 @@ SVH_CHECK(Validation, AVolumeNeedsAVolumeInfoAValidIdAndNoHostPath, "PV-CREATE-2
   }
 }
 
-// Mirrors CreateOperationValidationTest.NonMatchingPrincipal.
+SVH_MIRRORS(Validation, AFrameworkNamesItsOwnPrincipalInWhatItReservesAndCreates,
+            "CreateOperationValidationTest.NonMatchingPrincipal");
 SVH_CHECK(Validation, AFrameworkNamesItsOwnPrincipalInWhatItReservesAndCreates,
           "PV-CREATE-4 RES-4") {
   auto& agent = cluster().agents().front();
@@ -206,9 +214,9 @@ SVH_CHECK(Validation, AFrameworkNamesItsOwnPrincipalInWhatItReservesAndCreates,
   // RES-4: a reservation by someone else is dropped.
   DropCounter reserve_dropped(*this, "reserve");
   fw.accept(offer, {reserve({reservedTo(disk(32), role, "someone-else")})});
-  offer = fw.awaitOfferWithout(
-      [&](const Offer& o) { return reservedDisk(o, role) > 0; }, "disk reserved to " + role,
-      returnedFrom(offer), "an offer after the RESERVE under another principal");
+  offer = fw.awaitOfferWithout([&](const Offer& o) { return reservedDisk(o, role) > 0; },
+                               "disk reserved to " + role, returnedFrom(offer),
+                               "an offer after the RESERVE under another principal");
   reserve_dropped.expectOneMore();
 
   fw.accept(offer, {reserve({reservedTo(disk(32), role, "svharness")})});
@@ -281,8 +289,8 @@ SVH_CHECK(Validation, AFrameworkReservesOnlyForItsOwnRoles, "RES-3") {
   OperatorClient op(cluster().master());
   auto allocated = reservedTo(disk(32), role, "svharness");
   allocated.mutable_allocation_info()->set_role(role);
-  auto answer = op.form("/master/reserve",
-                        {{"slaveId", agent.id}, {"resources", jsonList({allocated})}});
+  auto answer =
+      op.form("/master/reserve", {{"slaveId", agent.id}, {"resources", jsonList({allocated})}});
   EXPECT_EQ(answer.result_int(), 400) << answer.body();
   EXPECT_NE(answer.body().find("only allows reservations to be made to unallocated resources"),
             std::string::npos)
@@ -338,6 +346,67 @@ SVH_CHECK(Validation, ASubRoleRefinesAndReturnsItsParentsReservation, "RES-7") {
   fw.accept(offer, {harness::unreserve({refined})});
   fw.decline(fw.awaitOffer(allOf({returnedFrom(offer), hasScalar("disk", 32, role)}),
                            "the disk back with the parent's reservation"));
+}
+
+// PV-CREATE-5: one CREATE's volumes must be allocated to one role.
+SVH_CHECK(Validation, TheVolumesOfOneCreateAreAllocatedToOneRole, "PV-CREATE-5") {
+  auto& agent = cluster().agents().front();
+  const std::string role = unique("valid");
+  Framework fw(cluster().master(), spec(role));
+  fw.subscribe();
+  auto offer = fw.awaitOffer(allOf({onAgent(agent.id), hasScalar("disk", 64, "*")}),
+                             "an offer with unreserved disk");
+  fw.accept(offer, {reserve({reservedTo(disk(64), role, "svharness")})});
+  offer = fw.awaitOffer(allOf({returnedFrom(offer), hasScalar("disk", 64, role)}),
+                        "an offer with 64 MB reserved disk");
+  Resource v1 = volume("v1").role(role).size(32).shared();
+  Resource v2 = volume("v2").role(role).size(32).shared();
+  v1.mutable_allocation_info()->set_role(role);
+  v2.mutable_allocation_info()->set_role(role + "-other");
+  DropCounter dropped(*this, "create");
+  fw.accept(offer, {create({v1, v2})});
+  fw.decline(fw.awaitOfferWithout(
+      [](const Offer& o) { return findVolume(o, "v1") || findVolume(o, "v2"); },
+      "a volume of the CREATE", allOf({returnedFrom(offer), hasScalar("disk", 64, role)}),
+      "the reserved disk, still plain"));
+  dropped.expectOneMore();
+}
+
+// SV-CREATE-5: a framework's CREATE rescinds nobody's offers. Another role's
+// framework holds the agent's unreserved resources while the volume is
+// created from disk reserved to the creator's role, and can still use them.
+SVH_CHECK(Validation, ACreateRescindsNoOffer, "SV-CREATE-5") {
+  if (runOptions().profile == "mesos-1.1") {
+    GTEST_SKIP() << "needs offer_filters (Mesos 1.7+) to offer reserved disk alone";
+  }
+  auto& agent = cluster().agents().front();
+  const std::string role = unique("valid");
+  OperatorClient op(cluster().master());
+  auto reserved = op.form(
+      "/master/reserve",
+      {{"slaveId", agent.id}, {"resources", jsonList({reservedTo(disk(32), role, "svharness")})}});
+  ASSERT_EQ(reserved.result_int(), 202) << reserved.body();
+
+  Framework holder(cluster().master(), spec(role + "-holder"));
+  holder.subscribe();
+  auto held = holder.awaitOffer(allOf({onAgent(agent.id), hasScalar("cpus", 0.1)}),
+                                "an offer of the agent's unreserved resources");
+  auto creator_spec = spec(role);
+  creator_spec.min_allocatable = {{"disk", 1}};
+  Framework creator(cluster().master(), creator_spec);
+  creator.subscribe();
+  auto offer = creator.awaitOffer(allOf({onAgent(agent.id), hasScalar("disk", 32, role)}),
+                                  "an offer of the disk reserved to " + role);
+  creator.accept(offer, {create({volume("v1").role(role).size(32).shared()})});
+  creator.decline(creator.awaitOffer(allOf({onAgent(agent.id), hasSharedVolume("v1")}),
+                                     "an offer with the new volume v1"));
+
+  // The held offer is still good: a task launched from it runs.
+  auto t = task("t").on(agent.id).command("true");
+  holder.accept(held, {launch({t})});
+  auto end = holder.awaitTaskState(t.taskId(), {TASK_FINISHED, TASK_LOST, TASK_ERROR});
+  EXPECT_EQ(end.state(), TASK_FINISHED) << "SV-CREATE-5: " << describe(end);
+  EXPECT_FALSE(holder.wasRescinded(held)) << "SV-CREATE-5: the CREATE rescinded an offer";
 }
 
 }  // namespace svh::suites

@@ -2,11 +2,10 @@
 
 #include <unistd.h>
 
+#include <CLI/CLI.hpp>
 #include <cstdio>
 #include <iostream>
 #include <set>
-
-#include <CLI/CLI.hpp>
 
 #include "fakes/common/duration.hpp"
 #include "fakes/common/seeded_faults.hpp"
@@ -30,20 +29,35 @@ std::filesystem::path ownDirectory() {
 // googletest 1.12's flags. An unknown --gtest_* flag would make googletest
 // print its help and run nothing, which exits 0: a CI job would pass.
 const std::set<std::string>& gtestFlags() {
-  static const std::set<std::string> flags = {
-      "also_run_disabled_tests", "break_on_failure", "brief", "catch_exceptions", "color",
-      "death_test_style", "death_test_use_fork", "fail_fast", "filter", "flagfile",
-      "install_failure_signal_handler", "list_tests", "output", "print_time", "print_utf8",
-      "random_seed", "recreate_environments_when_repeating", "repeat",
-      "show_internal_stack_frames", "shuffle", "stack_trace_depth", "stream_result_to",
-      "throw_on_failure"};
+  static const std::set<std::string> flags = {"also_run_disabled_tests",
+                                              "break_on_failure",
+                                              "brief",
+                                              "catch_exceptions",
+                                              "color",
+                                              "death_test_style",
+                                              "death_test_use_fork",
+                                              "fail_fast",
+                                              "filter",
+                                              "flagfile",
+                                              "install_failure_signal_handler",
+                                              "list_tests",
+                                              "output",
+                                              "print_time",
+                                              "print_utf8",
+                                              "random_seed",
+                                              "recreate_environments_when_repeating",
+                                              "repeat",
+                                              "show_internal_stack_frames",
+                                              "shuffle",
+                                              "stack_trace_depth",
+                                              "stream_result_to",
+                                              "throw_on_failure"};
   return flags;
 }
 
 bool isInteger(const std::string& text) {
   std::size_t start = !text.empty() && text[0] == '-' ? 1 : 0;
-  return text.size() > start &&
-         text.find_first_not_of("0123456789", start) == std::string::npos;
+  return text.size() > start && text.find_first_not_of("0123456789", start) == std::string::npos;
 }
 
 // nullopt if fine, else what is wrong with this --gtest_* argument.
@@ -161,8 +175,8 @@ std::variant<Arguments, Exit> parseArguments(int argc, char** argv) {
     return usage("--allocation-interval: " + duration_error);
   }
   if (auto problem = checkFaults(run.faults)) return usage(*problem);
-  run.content_type = content_type == "protobuf" ? harness::ContentType::kProtobuf
-                                                : harness::ContentType::kJson;
+  run.content_type =
+      content_type == "protobuf" ? harness::ContentType::kProtobuf : harness::ContentType::kJson;
   out.scenario_dir = scenario_dir;
   run.bin_dir = ownDirectory();
   if (!out.list) {

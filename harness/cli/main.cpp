@@ -6,13 +6,12 @@
 // check failed, 2 bad usage, 3 environment or infrastructure error, 130
 // interrupted.
 
+#include <gtest/gtest.h>
 #include <signal.h>
 
 #include <cstdio>
 #include <iostream>
 #include <thread>
-
-#include <gtest/gtest.h>
 
 #include "harness/cli/arguments.hpp"
 #include "harness/cli/progress_listener.hpp"
@@ -66,10 +65,10 @@ int main(int argc, char** argv) {
   }
   if (args.list) {
     try {
-      std::fputs(svh::suites::describeCoverage(svh::suites::loadClauses(),
-                                               svh::suites::clauseRegistry())
-                     .c_str(),
-                 stdout);
+      std::fputs(
+          svh::suites::describeCoverage(svh::suites::loadClauses(), svh::suites::clauseRegistry())
+              .c_str(),
+          stdout);
     } catch (const std::exception& e) {
       std::cerr << "svharness: " << e.what() << std::endl;
       return 3;

@@ -52,8 +52,8 @@ void ProgressListener::OnTestProgramEnd(const ::testing::UnitTest&) {
   int total = passed_ + failed_ + skipped_;
   // The whole run, every --gtest_repeat round included.
   double elapsed = std::chrono::duration<double>(std::chrono::steady_clock::now() - start_).count();
-  std::printf("\n%d checks: %d passed, %d failed, %d skipped in %.1f s\n", total, passed_,
-              failed_, skipped_, elapsed);
+  std::printf("\n%d checks: %d passed, %d failed, %d skipped in %.1f s\n", total, passed_, failed_,
+              skipped_, elapsed);
   std::vector<std::pair<double, std::string>> slowest;
   for (const auto& [name, seconds] : durations_) slowest.emplace_back(seconds, name);
   std::sort(slowest.rbegin(), slowest.rend());

@@ -4,12 +4,12 @@
 // S skipped in T s" with the slowest checks, then each failure's message.
 // A SKIP line carries its reason; with --gtest_repeat every round counts.
 
+#include <gtest/gtest.h>
+
 #include <chrono>
 #include <map>
 #include <string>
 #include <vector>
-
-#include <gtest/gtest.h>
 
 namespace svh::cli {
 
@@ -27,7 +27,7 @@ class ProgressListener : public ::testing::EmptyTestEventListener {
  private:
   const std::map<std::string, std::string>& clauses_;
   std::map<std::string, std::string> failures_;  // check -> first failure text
-  std::map<std::string, double> durations_;  // check -> its slowest run
+  std::map<std::string, double> durations_;      // check -> its slowest run
   std::chrono::steady_clock::time_point start_;
   int passed_ = 0;
   int failed_ = 0;

@@ -4,9 +4,8 @@
 // as the master gave it so that checks can assert on status codes.
 
 #include <map>
-#include <string>
-
 #include <nlohmann/json.hpp>
+#include <string>
 
 #include "harness/client/scheduler_client.hpp"
 #include "harness/http/client.hpp"

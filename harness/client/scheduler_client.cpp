@@ -45,8 +45,8 @@ std::string describe(const Event& event) {
     }
     case Event::UPDATE: {
       const auto& status = event.update().status();
-      std::string out = type + " " + status.task_id().value() + " " +
-                        mesos::v1::TaskState_Name(status.state());
+      std::string out =
+          type + " " + status.task_id().value() + " " + mesos::v1::TaskState_Name(status.state());
       if (status.has_message()) out += " (" + status.message() + ")";
       return out;
     }
@@ -63,7 +63,9 @@ SchedulerClient::SchedulerClient(SchedulerOptions options)
     : options_(std::move(options)),
       calls_(std::make_unique<http::Client>(options_.master.host, options_.master.port)) {}
 
-SchedulerClient::~SchedulerClient() { disconnect(); }
+SchedulerClient::~SchedulerClient() {
+  disconnect();
+}
 
 void SchedulerClient::subscribe(std::chrono::milliseconds timeout) {
   Call call;
@@ -162,9 +164,13 @@ void SchedulerClient::onData(std::string_view bytes) {
   if (!declines.empty()) decline(declines);
 }
 
-void SchedulerClient::declineNewOffers(bool on) { decline_offers_ = on; }
+void SchedulerClient::declineNewOffers(bool on) {
+  decline_offers_ = on;
+}
 
-bool SchedulerClient::takeRefusals() { return refusing_.exchange(false); }
+bool SchedulerClient::takeRefusals() {
+  return refusing_.exchange(false);
+}
 
 // With a long filter, not none: an allocator breaks DRF ties by name, so a
 // framework that declined with no filter would be offered the same

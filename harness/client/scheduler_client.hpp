@@ -42,7 +42,7 @@ class AwaitTimeout : public std::runtime_error {
 };
 
 struct SchedulerOptions {
-  http::Url master;                       // e.g. http://127.0.0.1:5050
+  http::Url master;  // e.g. http://127.0.0.1:5050
   std::string path = "/api/v1/scheduler";
   mesos::v1::FrameworkInfo framework;
   ContentType content_type = ContentType::kJson;
@@ -113,7 +113,7 @@ class SchedulerClient {
   mutable std::mutex mutex_;  // guards everything below
   std::condition_variable arrived_;
   wire::RecordIODecoder decoder_;
-  std::deque<Event> pending_;          // received, not yet taken
+  std::deque<Event> pending_;  // received, not yet taken
   std::vector<Event> history_;
   std::string end_;
   bool ended_ = false;

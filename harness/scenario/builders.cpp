@@ -12,9 +12,15 @@ Resource scalar(const std::string& name, double value) {
   return resource;
 }
 
-Resource cpus(double value) { return scalar("cpus", value); }
-Resource mem(double value) { return scalar("mem", value); }
-Resource disk(double value) { return scalar("disk", value); }
+Resource cpus(double value) {
+  return scalar("cpus", value);
+}
+Resource mem(double value) {
+  return scalar("mem", value);
+}
+Resource disk(double value) {
+  return scalar("disk", value);
+}
 
 Resource reservedTo(Resource resource, const std::string& role, const std::string& principal) {
   auto* reservation = resource.add_reservations();
@@ -40,7 +46,9 @@ Resource VolumeBuilder::build() const {
   return resource;
 }
 
-VolumeBuilder volume(std::string id) { return VolumeBuilder(std::move(id)); }
+VolumeBuilder volume(std::string id) {
+  return VolumeBuilder(std::move(id));
+}
 
 namespace {
 template <typename List>
@@ -143,6 +151,8 @@ TaskInfo TaskBuilder::build() const {
   return info;
 }
 
-TaskBuilder task(std::string name) { return TaskBuilder(std::move(name)); }
+TaskBuilder task(std::string name) {
+  return TaskBuilder(std::move(name));
+}
 
 }  // namespace svh::harness

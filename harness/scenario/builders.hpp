@@ -28,12 +28,30 @@ Resource reservedTo(Resource resource, const std::string& role, const std::strin
 class VolumeBuilder {
  public:
   explicit VolumeBuilder(std::string id) : id_(std::move(id)) {}
-  VolumeBuilder& role(std::string role) { role_ = std::move(role); return *this; }
-  VolumeBuilder& principal(std::string principal) { principal_ = std::move(principal); return *this; }
-  VolumeBuilder& size(double megabytes) { size_ = megabytes; return *this; }
-  VolumeBuilder& path(std::string container_path) { path_ = std::move(container_path); return *this; }
-  VolumeBuilder& shared(bool shared = true) { shared_ = shared; return *this; }
-  VolumeBuilder& readOnly(bool read_only = true) { read_only_ = read_only; return *this; }
+  VolumeBuilder& role(std::string role) {
+    role_ = std::move(role);
+    return *this;
+  }
+  VolumeBuilder& principal(std::string principal) {
+    principal_ = std::move(principal);
+    return *this;
+  }
+  VolumeBuilder& size(double megabytes) {
+    size_ = megabytes;
+    return *this;
+  }
+  VolumeBuilder& path(std::string container_path) {
+    path_ = std::move(container_path);
+    return *this;
+  }
+  VolumeBuilder& shared(bool shared = true) {
+    shared_ = shared;
+    return *this;
+  }
+  VolumeBuilder& readOnly(bool read_only = true) {
+    read_only_ = read_only;
+    return *this;
+  }
 
   const std::string& id() const { return id_; }
   // The volume as a Resource (CREATE, DESTROY, or a task's resources).
@@ -68,12 +86,30 @@ Operation shrinkVolume(Resource volume, double megabytes);
 class TaskBuilder {
  public:
   explicit TaskBuilder(std::string name);
-  TaskBuilder& id(std::string id) { id_ = std::move(id); return *this; }
-  TaskBuilder& on(std::string agent_id) { agent_id_ = std::move(agent_id); return *this; }
-  TaskBuilder& command(std::string shell) { command_ = std::move(shell); return *this; }
-  TaskBuilder& cpus(double value) { cpus_ = value; return *this; }
-  TaskBuilder& mem(double value) { mem_ = value; return *this; }
-  TaskBuilder& uses(Resource resource) { resources_.push_back(std::move(resource)); return *this; }
+  TaskBuilder& id(std::string id) {
+    id_ = std::move(id);
+    return *this;
+  }
+  TaskBuilder& on(std::string agent_id) {
+    agent_id_ = std::move(agent_id);
+    return *this;
+  }
+  TaskBuilder& command(std::string shell) {
+    command_ = std::move(shell);
+    return *this;
+  }
+  TaskBuilder& cpus(double value) {
+    cpus_ = value;
+    return *this;
+  }
+  TaskBuilder& mem(double value) {
+    mem_ = value;
+    return *this;
+  }
+  TaskBuilder& uses(Resource resource) {
+    resources_.push_back(std::move(resource));
+    return *this;
+  }
   // Gives the task a custom executor of its own, running the command and
   // holding `resource` (and cpus:0.1;mem:32); without this the task runs
   // under the command executor.

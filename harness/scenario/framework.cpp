@@ -180,7 +180,14 @@ void Framework::awaitRescind(const Offer& offer, std::chrono::milliseconds timeo
 }
 
 bool Framework::wasRescinded(const Offer& offer) const {
-  return rescinded_.count(offer.id().value()) > 0;
+  if (rescinded_.count(offer.id().value()) > 0) return true;
+  for (const auto& event : client_.history()) {
+    if (event.type() == Event::RESCIND &&
+        event.rescind().offer_id().value() == offer.id().value()) {
+      return true;
+    }
+  }
+  return false;
 }
 
 void Framework::revive() {
@@ -236,8 +243,7 @@ void Framework::teardown() {
   client_.disconnect();
 }
 
-TaskStatus Framework::awaitTaskState(const std::string& task_id,
-                                     const std::set<TaskState>& states,
+TaskStatus Framework::awaitTaskState(const std::string& task_id, const std::set<TaskState>& states,
                                      std::chrono::milliseconds timeout) {
   auto deadline = Clock::now() + timeout;
   // A task that ended some other way can never get there: say so at once
@@ -258,7 +264,8 @@ TaskStatus Framework::awaitTaskState(const std::string& task_id,
     pump(std::chrono::duration_cast<std::chrono::milliseconds>(deadline - now));
   }
   std::string wanted;
-  for (auto state : states) wanted += (wanted.empty() ? "" : "|") + mesos::v1::TaskState_Name(state);
+  for (auto state : states)
+    wanted += (wanted.empty() ? "" : "|") + mesos::v1::TaskState_Name(state);
   std::string seen;
   for (const auto& status : statuses_[task_id]) {
     seen += " " + mesos::v1::TaskState_Name(status.state());

@@ -37,9 +37,8 @@ struct FrameworkSpec {
   std::string name = "svharness";
   std::string role = "*";
   std::string principal = "svharness";
-  std::vector<Capability::Type> capabilities = {Capability::MULTI_ROLE,
-                                                Capability::RESERVATION_REFINEMENT,
-                                                Capability::SHARED_RESOURCES};
+  std::vector<Capability::Type> capabilities = {
+      Capability::MULTI_ROLE, Capability::RESERVATION_REFINEMENT, Capability::SHARED_RESOURCES};
   ContentType content_type = ContentType::kJson;
   double failover_timeout = 0;
   // Per-role minimum for an offer (FrameworkInfo.offer_filters), e.g.
@@ -76,11 +75,10 @@ class Framework {
   void declineOutstanding();
   // Returns once the master has rescinded `offer`. Throws AwaitTimeout.
   void awaitRescind(const Offer& offer, std::chrono::milliseconds timeout = kDefaultWait);
-  // Whether a RESCIND of `offer` has arrived so far.
+  // Whether a RESCIND of `offer` has arrived so far (taken or not).
   bool wasRescinded(const Offer& offer) const;
 
-  void accept(const Offer& offer, std::vector<Operation> operations,
-              double refuse_seconds = 0);
+  void accept(const Offer& offer, std::vector<Operation> operations, double refuse_seconds = 0);
   void decline(const Offer& offer, double refuse_seconds = 0);
   void kill(const std::string& task_id, const std::string& agent_id);
   // Clears every offer filter this framework set (REVIVE).
@@ -103,7 +101,7 @@ class Framework {
   std::vector<Offer> outstanding_;
   std::map<std::string, std::vector<TaskStatus>> statuses_;
   std::map<std::string, std::size_t> seen_;  // statuses already returned per task
-  std::set<std::string> rescinded_;           // ids of offers the master rescinded
+  std::set<std::string> rescinded_;          // ids of offers the master rescinded
   bool subscribed_ = false;
 };
 

@@ -3,10 +3,9 @@
 #include <algorithm>
 #include <cctype>
 #include <fstream>
+#include <nlohmann/json.hpp>
 #include <set>
 #include <sstream>
-
-#include <nlohmann/json.hpp>
 
 namespace svh::harness::scenario {
 
@@ -16,12 +15,18 @@ using nlohmann::json;
 
 const char* typeName(const json& value) {
   switch (value.type()) {
-    case json::value_t::null: return "null";
-    case json::value_t::object: return "an object";
-    case json::value_t::array: return "an array";
-    case json::value_t::string: return "a string";
-    case json::value_t::boolean: return "a boolean";
-    default: return "a number";
+    case json::value_t::null:
+      return "null";
+    case json::value_t::object:
+      return "an object";
+    case json::value_t::array:
+      return "an array";
+    case json::value_t::string:
+      return "a string";
+    case json::value_t::boolean:
+      return "a boolean";
+    default:
+      return "a number";
   }
 }
 
@@ -117,9 +122,8 @@ class Node {
 
 bool identifier(const std::string& name) {
   if (name.empty() || std::isdigit(static_cast<unsigned char>(name[0]))) return false;
-  return std::all_of(name.begin(), name.end(), [](unsigned char c) {
-    return std::isalnum(c) || c == '_';
-  });
+  return std::all_of(name.begin(), name.end(),
+                     [](unsigned char c) { return std::isalnum(c) || c == '_'; });
 }
 
 bool roleLike(const std::string& name) {
@@ -366,8 +370,8 @@ Scenario loadScenario(const std::filesystem::path& file) {
   Scenario scenario;
   scenario.file = file;
   Node root(document, "$", scenario.file);
-  root.only({"name", "description", "mirrors", "clauses", "agents", "frameworks", "volumes",
-             "steps"});
+  root.only(
+      {"name", "description", "mirrors", "clauses", "agents", "frameworks", "volumes", "steps"});
   scenario.name = root.field("name").str();
   if (!identifier(scenario.name)) {
     root.field("name").fail("expected a name of letters, digits and _ (it names the check)");

@@ -128,8 +128,11 @@ class Runner {
     double cpus = 0;
     double mem = 0;
     for (const auto& decl : step.tasks) {
-      auto builder = task(decl.name).on(agent(agent_index).id).command(decl.command)
-                         .cpus(decl.cpus).mem(decl.mem);
+      auto builder = task(decl.name)
+                         .on(agent(agent_index).id)
+                         .command(decl.command)
+                         .cpus(decl.cpus)
+                         .mem(decl.mem);
       for (const auto& use : decl.volumes) {
         auto resource = volume(use.volume).readOnly(use.read_only);
         if (!use.path.empty()) resource.path(use.path);
@@ -261,8 +264,9 @@ std::optional<std::string> skipReason(const Scenario& scenario, Cluster& cluster
     if (readsAgentDisk(step)) {
       for (auto& agent : cluster.agents()) {
         if (!agent.local()) {
-          return std::string("reads the agents' disks or restarts them, but the agents are "
-                             "external (--agents external)");
+          return std::string(
+              "reads the agents' disks or restarts them, but the agents are "
+              "external (--agents external)");
         }
       }
     }
