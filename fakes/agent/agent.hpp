@@ -3,6 +3,13 @@
 // agent protocol (PROTOCOL.md 5.5) to any master, serves volumes from its
 // FUSE disk with each task's own access mode, and runs tasks as real
 // processes. Everything but the FUSE threads runs on one io_context.
+//
+// The class is split by concern:
+//   agent.cpp          start/stop, registration, the master's messages
+//   agent_tasks.cpp    launching, killing and reaping tasks; task groups
+//   agent_updates.cpp  status update streams (retry until acknowledged)
+//   agent_recovery.cpp the task checkpoint and what a restart makes of it
+//   agent_state.cpp    /state, /flags, /health
 
 #include <chrono>
 #include <deque>
@@ -53,7 +60,8 @@ class Agent {
   ~Agent();
 
   void start();
-  // Kills every task, removes their views and unmounts the disk.
+  // Kills every task, removes their views and unmounts the disk. The task
+  // checkpoint stays: a restarted agent reports those tasks.
   void stop();
   std::uint16_t port() const { return process_.port(); }
   const wire::Upid& self() const { return process_.self(); }
@@ -68,49 +76,92 @@ class Agent {
   struct Task {
     mesos::TaskInfo info;
     mesos::FrameworkInfo framework;
+    // The command task's own id, or the executor of its task group.
+    std::string executor_id;
+    bool in_group = false;  // launched by RunTaskGroupMessage
+    // Only an update stream: a task the master listed that this agent did
+    // not know (reconciliation); it never runs and is never reported.
+    bool ghost = false;
     std::string container_id;
     std::filesystem::path sandbox;
     std::vector<std::string> views;
     LaunchedTask process;
-    bool running = false;    // the process exists
-    bool killing = false;    // a kill was requested
+    bool running = false;      // the process exists
+    bool killing = false;      // a kill was requested
+    bool terminating = false;  // its framework was shut down: no more updates
     mesos::TaskState state = mesos::TASK_STAGING;
     std::deque<StatusEntry> updates;  // unacknowledged, in order; head in flight
     std::unique_ptr<asio::steady_timer> kill_timer;
   };
 
-  // protocol
+  // The executor of a task group: its tasks run as command processes under
+  // its id, as Mesos's default executor runs them.
+  struct Executor {
+    mesos::ExecutorInfo info;
+    std::string container_id;
+    std::filesystem::path sandbox;
+    std::set<std::string> live;  // its tasks that have not ended
+    bool killing_group = false;  // one task failed or was killed: the rest go too
+  };
+
+  // protocol (agent.cpp)
   void installHandlers();
   void registerWithMaster();
   void scheduleRegistration();
-  void registered(const wire::Upid& from, const std::string& agent_id);
+  // False if `from` is not the master (the answer is ignored).
+  bool registered(const wire::Upid& from, const std::string& agent_id);
+  void reconcile(const mesos::internal::SlaveReregisteredMessage& message);
   void ping(const wire::Upid& from, const mesos::internal::PingSlaveMessage& message);
   void checkpointResources(const google::protobuf::RepeatedPtrField<mesos::Resource>& resources);
-  void runTask(mesos::internal::RunTaskMessage&& message);
-  void killTask(const std::string& framework_id, const std::string& task_id,
-                std::optional<fakes::Duration> grace);
-  void shutdownFramework(const std::string& framework_id);
-  void acknowledge(const mesos::internal::StatusUpdateAcknowledgementMessage& message);
   void masterLost(const std::string& why);
   void checkMasterHealth();
 
-  // tasks
+  // tasks (agent_tasks.cpp)
+  void runTask(mesos::internal::RunTaskMessage&& message);
+  void runTaskGroup(mesos::internal::RunTaskGroupMessage&& message);
+  // Whether `resources` name a persistent volume this agent does not hold.
+  bool usesUnknownVolumes(
+      const google::protobuf::RepeatedPtrField<mesos::Resource>& resources) const;
   void launch(Task& task);
   void reap();
   void taskExited(Task& task, int wait_status);
-  void sendStatus(Task& task, mesos::TaskState state, const std::string& message,
-                  std::optional<mesos::TaskStatus::Reason> reason = std::nullopt);
-  void flushUpdates(Task& task, bool force);
-  void retryUpdates();
+  // The task ended (or never started) in terminal `state`: report it, then
+  // what its task group does about it.
+  void finish(Task& task, mesos::TaskState state, const std::string& message,
+              mesos::TaskStatus::Source source,
+              std::optional<mesos::TaskStatus::Reason> reason = std::nullopt);
+  void groupTaskEnded(const std::string& framework_id, const std::string& executor_id,
+                      const std::string& task_id, mesos::TaskState state);
+  void killTask(const std::string& framework_id, const std::string& task_id,
+                std::optional<fakes::Duration> grace);
+  void terminate(Task& task, fakes::Duration grace);
+  void shutdownFramework(const std::string& framework_id);
   void releaseViews(Task& task);
+  std::vector<std::filesystem::path> hiddenFromTasks() const;
   Task* findTask(const std::string& framework_id, const std::string& task_id);
   void forgetTask(const std::string& framework_id, const std::string& task_id);
 
-  // state
-  void handleHttp(std::shared_ptr<http::Exchange> exchange);
+  // status updates (agent_updates.cpp)
+  void sendStatus(Task& task, mesos::TaskState state, const std::string& message,
+                  mesos::TaskStatus::Source source,
+                  std::optional<mesos::TaskStatus::Reason> reason = std::nullopt);
+  void flushUpdates(Task& task, bool force);
+  void retryUpdates();
+  void acknowledge(const mesos::internal::StatusUpdateAcknowledgementMessage& message);
+  void sendExitedExecutors();
+
+  // checkpoint and recovery (agent_recovery.cpp)
   void writeCheckpoint() const;
   void readCheckpoint();
+  void checkpointTasks() const;
+  void recoverTasks();
+
+  // state (agent_state.cpp)
+  void handleHttp(std::shared_ptr<http::Exchange> exchange);
+
   std::filesystem::path backing() const { return flags_.work_dir / "disk"; }
+  std::filesystem::path metaDir() const { return flags_.work_dir / "meta"; }
+  std::filesystem::path traceFile() const { return flags_.work_dir / "trace.jsonl"; }
 
   asio::io_context& io_;
   AgentFlags flags_;
@@ -133,7 +184,11 @@ class Agent {
   asio::signal_set child_signals_;
   // framework id -> task id -> task
   std::map<std::string, std::map<std::string, Task>> tasks_;
-  std::map<std::string, mesos::FrameworkInfo> frameworks_;
+  // framework id -> executor id -> the executor of a task group
+  std::map<std::string, std::map<std::string, Executor>> executors_;
+  // Executors of task groups that ended, for the master to release their
+  // resources; sent once registered (Mesos sends them unreliably too).
+  std::deque<mesos::internal::ExitedExecutorMessage> exited_executors_;
   // Tasks whose terminal update was acknowledged: still listed in /state
   // with their sandboxes (kept, like Mesos's completed executors).
   struct CompletedTask {

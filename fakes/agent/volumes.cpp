@@ -3,13 +3,18 @@
 #include <algorithm>
 #include <set>
 
+#include "fakes/agent/agent_support.hpp"
+
 namespace svh::agent {
 
 std::filesystem::path volumePath(const std::filesystem::path& backing,
                                  const mesos::v1::Resource& volume) {
   std::string role = fakes::reservationRole(volume);
   std::replace(role.begin(), role.end(), '/', ' ');
-  return backing / "volumes" / "roles" / role / volume.disk().persistence().id();
+  // The master validates ids, but a path that remove_all may be given is
+  // never built from unchecked text: one component each, never `..`.
+  return backing / "volumes" / "roles" / safeName(role) /
+         safeName(volume.disk().persistence().id());
 }
 
 VolumeChanges syncVolumes(const std::filesystem::path& backing, const fakes::Resources& before,

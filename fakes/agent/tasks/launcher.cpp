@@ -79,6 +79,10 @@ Result<LaunchedTask> launchTask(const LaunchSpec& spec) {
   plan["environment"] = spec.environment;
   plan["isolate"] = spec.isolate;
   plan["mounts"] = nlohmann::json::array();
+  plan["hide"] = nlohmann::json::array();
+  if (spec.isolate) {
+    for (const auto& path : spec.hidden) plan["hide"].push_back(path.string());
+  }
   for (const auto& volume : spec.volumes) {
     std::error_code ec;
     if (spec.isolate) {

@@ -8,8 +8,10 @@
 // program has no such limit. svh-task gives the task its own mount and
 // PID namespaces, bind-mounts each volume view into the sandbox (so `..`
 // from a volume leads to the sandbox, as with Mesos's filesystem/linux
-// isolator), forwards termination signals and reports the task's wait
-// status through a pipe. When the agent dies, the whole tree dies with it
+// isolator), hides the agent's own directories from the task, gives it its
+// own /proc and takes CAP_SYS_ADMIN from it (task_main.cpp says why),
+// forwards termination signals and reports the task's wait status through a
+// pipe. When the agent dies, the whole tree dies with it
 // and the bind mounts vanish with the namespace.
 //
 // Without isolation (not root), the task runs without namespaces and
@@ -36,6 +38,10 @@ struct LaunchSpec {
   std::string command;            // run as /bin/sh -c <command>
   std::vector<std::string> environment;  // "NAME=value"
   std::vector<VolumeMount> volumes;
+  // Paths the task must not reach (the agent's backing store, FUSE mount
+  // point, checkpoint, trace): covered in its mount namespace once the
+  // volumes are bound. Each must exist.
+  std::vector<std::filesystem::path> hidden;
   bool isolate = true;
 };
 

@@ -16,13 +16,28 @@
 // started outlives the agent. The volume bind mounts live in the task's own
 // mount namespace and vanish with it.
 //
+// Confinement (isolated tasks run as root and see the host's filesystem):
+// once the volumes are bound, each path the agent asks to hide (its backing
+// store, its FUSE mount point, its checkpoint and trace) is covered, in the
+// task's namespace only, by an empty read-only tmpfs (a file by /dev/null),
+// so `data/../../..` leads nowhere near another task's view or the backing
+// store. The task gets a /proc of its own PID namespace, so
+// /proc/<agent pid>/root is no way round, and loses CAP_SYS_ADMIN (it can
+// neither unmount the covers nor enter another namespace) and
+// CAP_DAC_READ_SEARCH (open_by_handle_at reaches any inode of a filesystem
+// whatever covers its path) from its bounding and inheritable sets, so no
+// program it runs gets them back.
+//
 // Usage: svh-task '<json spec>' (written by launcher.cpp; not for people).
 
 #include <fcntl.h>
+#include <linux/capability.h>
 #include <sched.h>
 #include <signal.h>
 #include <sys/mount.h>
 #include <sys/prctl.h>
+#include <sys/stat.h>
+#include <sys/syscall.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
@@ -69,6 +84,7 @@ struct Spec {
   std::string command;
   std::vector<std::string> environment;
   std::vector<std::pair<std::string, std::string>> mounts;
+  std::vector<std::string> hide;
   bool isolate = true;
 };
 
@@ -85,11 +101,53 @@ Spec parse(const char* text) {
       spec.mounts.emplace_back(mount.at("source").get<std::string>(),
                                mount.at("target").get<std::string>());
     }
+    spec.hide = json.value("hide", std::vector<std::string>{});
     spec.isolate = json.at("isolate").get<bool>();
   } catch (const std::exception& e) {
     fail(std::string("svh-task: bad task spec: ") + e.what());
   }
   return spec;
+}
+
+// Covers `path` in this mount namespace: a directory with an empty
+// read-only tmpfs, a file with /dev/null bound read-only.
+void hide(const std::string& path) {
+  struct stat st {};
+  if (lstat(path.c_str(), &st) != 0) fail("cannot hide " + path + " from the task", errno);
+  if (S_ISDIR(st.st_mode)) {
+    if (mount("svh-hidden", path.c_str(), "tmpfs", MS_RDONLY | MS_NOSUID | MS_NODEV | MS_NOEXEC,
+              "size=4k,mode=0555") != 0) {
+      fail("cannot hide " + path + " from the task", errno);
+    }
+    return;
+  }
+  if (mount("/dev/null", path.c_str(), nullptr, MS_BIND, nullptr) != 0 ||
+      mount(nullptr, path.c_str(), nullptr, MS_REMOUNT | MS_BIND | MS_RDONLY, nullptr) != 0) {
+    fail("cannot hide " + path + " from the task", errno);
+  }
+}
+
+// Capabilities no task keeps: see the confinement note at the top.
+constexpr int kDropped[] = {CAP_SYS_ADMIN, CAP_DAC_READ_SEARCH};
+
+void dropCapabilities() {
+  for (int capability : kDropped) {
+    if (prctl(PR_CAPBSET_DROP, capability, 0, 0, 0) != 0) {
+      fail("cannot drop capability " + std::to_string(capability) + " from the task", errno);
+    }
+  }
+  // As root, a program gets its inheritable set back on exec whatever the
+  // bounding set says, and the ambient set is part of it.
+  __user_cap_header_struct header{_LINUX_CAPABILITY_VERSION_3, 0};
+  __user_cap_data_struct data[_LINUX_CAPABILITY_U32S_3] = {};
+  if (syscall(SYS_capget, &header, data) != 0) fail("cannot read the task's capabilities", errno);
+  for (int capability : kDropped) {
+    data[CAP_TO_INDEX(capability)].inheritable &= ~CAP_TO_MASK(capability);
+  }
+  if (syscall(SYS_capset, &header, data) != 0) {
+    fail("cannot drop the task's inheritable capabilities", errno);
+  }
+  prctl(PR_CAP_AMBIENT, PR_CAP_AMBIENT_CLEAR_ALL, 0, 0, 0);
 }
 
 [[noreturn]] void execShell(const Spec& spec, const sigset_t& original) {
@@ -118,6 +176,13 @@ Spec parse(const char* text) {
 
 [[noreturn]] void supervise(const Spec& spec) {
   prctl(PR_SET_PDEATHSIG, SIGKILL);
+  if (spec.isolate) {
+    // PID 1 of the new namespace mounts the /proc that shows it.
+    if (mount("proc", "/proc", "proc", MS_NOSUID | MS_NODEV | MS_NOEXEC, nullptr) != 0) {
+      fail("cannot mount the task's /proc", errno);
+    }
+    dropCapabilities();
+  }
   sigset_t original;
   sigset_t signals = takeSignals(&original);
   pid_t shell = fork();
@@ -166,6 +231,7 @@ int main(int argc, char** argv) {
         fail("cannot bind-mount " + source + " at " + target, errno);
       }
     }
+    for (const auto& path : spec.hide) hide(path);
     if (unshare(CLONE_NEWPID) != 0) fail("cannot create the task's PID namespace", errno);
   }
 

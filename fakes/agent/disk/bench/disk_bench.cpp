@@ -1,16 +1,25 @@
 // svh_disk_bench: what serving volumes through FUSE costs. Runs the same
-// work directly on the backing dir and through an RW view of a FuseDisk
-// (tracing on, as the agent runs it) and prints the medians:
-//   sequential write of a 256 MiB file (1 MiB writes), then reading it back;
-//   creating 10,000 files of 4 KiB (open, write, close).
-// Caches are warm and nothing is fsync'ed: this measures the FUSE path, not
-// the device. Needs root.
+// work three ways and prints the medians:
+//   direct     on the backing dir itself;
+//   FUSE view  through an RW view of a FuseDisk, as the agent mounts it
+//              (trace on, quota on, as the agent runs it);
+//   task view  the same view bind-mounted in a private mount namespace, as
+//              svh-task mounts it at <sandbox>/<container_path> (measured by
+//              a child of this program that enters the namespace).
+// The work: sequential write of a 256 MiB file (1 MiB writes), then reading
+// it back; creating 10,000 files of 4 KiB (open, write, close). Caches are
+// warm and nothing is fsync'ed: this measures the FUSE path, not the device.
+// Needs root.
 //   svh_disk_bench [--runs N] [--mib N] [--files N] [--dir DIR] [--no-trace]
+//                  [--quota-mib N]
 #include <fcntl.h>
+#include <sched.h>
+#include <sys/mount.h>
 #include <unistd.h>
 
 #include <algorithm>
 #include <chrono>
+#include <cstdint>
 #include <cstdio>
 #include <cstdlib>
 #include <cstring>
@@ -94,14 +103,47 @@ Result measure(const fs::path& root, int runs, size_t mib, int files) {
   return {median(w) * 1.048576, median(r) * 1.048576, median(c)};  // MiB/s -> MB/s
 }
 
+// The child's side of "task view": a private mount namespace with the view
+// bind-mounted at `point`, like a task's; prints the three medians.
+int measureInsideTask(const fs::path& view, const fs::path& point, int runs, size_t mib,
+                      int files) {
+  if (::unshare(CLONE_NEWNS) != 0) die("unshare(CLONE_NEWNS)");
+  if (::mount(nullptr, "/", nullptr, MS_REC | MS_PRIVATE, nullptr) != 0) die("make / private");
+  if (::mount(view.c_str(), point.c_str(), nullptr, MS_BIND, nullptr) != 0) die("bind the view");
+  Result result = measure(point, runs, mib, files);
+  std::printf("%f %f %f\n", result.write_mbs, result.read_mbs, result.files_per_s);
+  return 0;
+}
+
+Result measureInTaskNamespace(const fs::path& view, const fs::path& point, int runs, size_t mib,
+                              int files) {
+  fs::create_directories(point);
+  const auto self = fs::read_symlink("/proc/self/exe");
+  const std::string command = self.string() + " --inside-task " + view.string() + " " +
+                              point.string() + " " + std::to_string(runs) + " " +
+                              std::to_string(mib) + " " + std::to_string(files);
+  FILE* child = ::popen(command.c_str(), "r");
+  if (!child) die("start " + command);
+  Result result{};
+  int read =
+      std::fscanf(child, "%lf %lf %lf", &result.write_mbs, &result.read_mbs, &result.files_per_s);
+  if (::pclose(child) != 0 || read != 3) die("measure through a task's view");
+  return result;
+}
+
 }  // namespace
 
 int main(int argc, char** argv) {
+  if (argc == 7 && std::string(argv[1]) == "--inside-task") {
+    return measureInsideTask(argv[2], argv[3], std::atoi(argv[4]),
+                             std::strtoul(argv[5], nullptr, 10), std::atoi(argv[6]));
+  }
   int runs = 5;
   size_t mib = 256;
   int files = 10000;
   fs::path dir;
   bool trace = true;
+  uint64_t quota_mib = 1024;
   for (int i = 1; i < argc; i += 2) {
     std::string flag = argv[i];
     if (flag == "--no-trace") {
@@ -118,8 +160,12 @@ int main(int argc, char** argv) {
       files = std::atoi(argv[i + 1]);
     else if (flag == "--dir")
       dir = argv[i + 1];
+    else if (flag == "--quota-mib")
+      quota_mib = std::strtoull(argv[i + 1], nullptr, 10);
     else {
-      std::fprintf(stderr, "usage: %s [--runs N] [--mib N] [--files N] [--dir DIR] [--no-trace]\n",
+      std::fprintf(stderr,
+                   "usage: %s [--runs N] [--mib N] [--files N] [--dir DIR] [--no-trace] "
+                   "[--quota-mib N]\n",
                    argv[0]);
       return 2;
     }
@@ -133,7 +179,7 @@ int main(int argc, char** argv) {
   }
   const auto volume = dir / "disk" / "volumes" / "roles" / "bench" / "v1";
   fs::create_directories(volume);
-  Result direct{}, view{};
+  Result direct{}, view{}, task{};
   try {
     direct = measure(volume, runs, mib, files);
     svh::agent::disk::DiskOptions options;
@@ -146,23 +192,27 @@ int main(int argc, char** argv) {
     spec.volume_dir = volume;
     spec.task_id = "bench";
     spec.volume_id = "v1";
+    if (quota_mib > 0) spec.quota_bytes = quota_mib << 20;
     const auto path = disk->addView(spec);
     view = measure(path, runs, mib, files);
+    task = measureInTaskNamespace(path, dir / "sandbox" / "data", runs, mib, files);
   } catch (const std::exception& e) {
     std::fprintf(stderr, "svh_disk_bench: %s\n", e.what());
     return 1;
   }
   std::printf(
       "svh_disk_bench: %zu MiB sequential (1 MiB I/O), %d x 4 KiB files; median of %d;"
-      " warm cache, no fsync; trace %s\n",
-      mib, files, runs, trace ? "on" : "off");
-  std::printf("%-22s %12s %12s %10s\n", "", "direct", "FUSE view", "view/direct");
-  auto row = [](const char* name, double a, double b) {
-    std::printf("%-22s %12.0f %12.0f %9.0f%%\n", name, a, b, 100.0 * b / a);
+      " warm cache, no fsync; trace %s; quota %s\n",
+      mib, files, runs, trace ? "on" : "off",
+      quota_mib > 0 ? (std::to_string(quota_mib) + " MiB").c_str() : "off");
+  std::printf("%-22s %12s %12s %12s %12s\n", "", "direct", "FUSE view", "task view",
+              "task/direct");
+  auto row = [](const char* name, double a, double b, double c) {
+    std::printf("%-22s %12.0f %12.0f %12.0f %11.0f%%\n", name, a, b, c, 100.0 * c / a);
   };
-  row("seq write MB/s", direct.write_mbs, view.write_mbs);
-  row("seq read MB/s", direct.read_mbs, view.read_mbs);
-  row("create files/s", direct.files_per_s, view.files_per_s);
+  row("seq write MB/s", direct.write_mbs, view.write_mbs, task.write_mbs);
+  row("seq read MB/s", direct.read_mbs, view.read_mbs, task.read_mbs);
+  row("create files/s", direct.files_per_s, view.files_per_s, task.files_per_s);
   if (made) fs::remove_all(dir);
   return 0;
 }

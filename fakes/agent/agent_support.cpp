@@ -1,0 +1,52 @@
+#include "fakes/agent/agent_support.hpp"
+
+#include <chrono>
+
+#include "fakes/common/resource_format.hpp"
+#include "harness/wire/evolve.hpp"
+
+namespace svh::agent {
+
+double unixNow() {
+  return std::chrono::duration<double>(std::chrono::system_clock::now().time_since_epoch()).count();
+}
+
+bool terminal(mesos::TaskState state) {
+  switch (state) {
+    case mesos::TASK_FINISHED:
+    case mesos::TASK_FAILED:
+    case mesos::TASK_KILLED:
+    case mesos::TASK_LOST:
+    case mesos::TASK_ERROR:
+    case mesos::TASK_DROPPED:
+    case mesos::TASK_GONE:
+    case mesos::TASK_GONE_BY_OPERATOR:
+      return true;
+    default:
+      return false;
+  }
+}
+
+bool partitionAware(const mesos::FrameworkInfo& framework) {
+  for (const auto& capability : framework.capabilities()) {
+    if (capability.type() == mesos::FrameworkInfo::Capability::PARTITION_AWARE) return true;
+  }
+  return false;
+}
+
+fakes::Resources toV1(const google::protobuf::RepeatedPtrField<mesos::Resource>& v0) {
+  google::protobuf::RepeatedPtrField<mesos::v1::Resource> v1;
+  for (const auto& resource : v0) *v1.Add() = wire::evolve<mesos::v1::Resource>(resource);
+  fakes::upgradeResources(&v1);
+  return fakes::Resources(v1);
+}
+
+std::string safeName(std::string id) {
+  for (char& c : id) {
+    if (c == '/' || c == '\0') c = '_';
+  }
+  if (id == "." || id == ".." || id.empty()) id = "_" + id;
+  return id;
+}
+
+}  // namespace svh::agent

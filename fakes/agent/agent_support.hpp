@@ -1,0 +1,27 @@
+#pragma once
+// Small helpers the parts of the Agent class share (agent*.cpp).
+
+#include <google/protobuf/repeated_field.h>
+
+#include <string>
+
+#include "fakes/common/resources.hpp"
+#include "mesos/mesos.pb.h"
+
+namespace svh::agent {
+
+// Seconds since the epoch, as Mesos timestamps are.
+double unixNow();
+
+bool terminal(mesos::TaskState state);
+
+bool partitionAware(const mesos::FrameworkInfo& framework);
+
+// v0 resources from the master in v1, post-refinement form.
+fakes::Resources toV1(const google::protobuf::RepeatedPtrField<mesos::Resource>& v0);
+
+// A path component made from an id (ids are validated by the master, but an
+// agent must not trust a path it builds from the network).
+std::string safeName(std::string id);
+
+}  // namespace svh::agent

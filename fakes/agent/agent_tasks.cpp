@@ -1,0 +1,407 @@
+// Tasks: command tasks (RunTaskMessage) and task groups (RunTaskGroupMessage)
+// run as real processes through svh-task, each volume seen through a view
+// with the mode of the task's own resource; kills with a grace period;
+// framework shutdown.
+
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include <cmath>
+#include <csignal>
+
+#include "fakes/agent/agent.hpp"
+#include "fakes/agent/agent_support.hpp"
+#include "fakes/agent/volumes.hpp"
+#include "fakes/common/resource_format.hpp"
+#include "harness/util/log.hpp"
+#include "harness/wire/evolve.hpp"
+#include "harness/wire/uuid.hpp"
+
+namespace svh::agent {
+
+namespace internal = mesos::internal;
+using fakes::Resources;
+
+namespace {
+
+constexpr const char* kUnknownResources =
+    "The checkpointed resources being used by the task or task group are unknown to the agent";
+
+}  // namespace
+
+bool Agent::usesUnknownVolumes(
+    const google::protobuf::RepeatedPtrField<mesos::Resource>& resources) const {
+  // Every persistent volume a task uses must be one this agent holds
+  // (SV-LAUNCH-11).
+  Resources volumes = toV1(resources).unallocate().persistentVolumes();
+  for (const auto& entry : volumes.entries()) {
+    if (!checkpointed_.contains(Resources(entry.resource))) return true;
+  }
+  return false;
+}
+
+void Agent::runTask(internal::RunTaskMessage&& message) {
+  std::string framework_id = message.framework().id().value();
+  std::string task_id = message.task().task_id().value();
+  if (Task* known = findTask(framework_id, task_id); known && !known->ghost) {
+    log::warning("ignoring duplicate launch of task ", task_id);
+    return;
+  }
+  tasks_[framework_id].erase(task_id);
+  Task& task = tasks_[framework_id][task_id];
+  task.info = message.task();
+  task.framework = message.framework();
+  task.executor_id = task_id;
+  task.container_id = wire::randomUuidString();
+  task.sandbox = flags_.work_dir / "sandboxes" / safeName(framework_id) /
+                 (safeName(task_id) + "-" + task.container_id.substr(0, 8));
+  if (usesUnknownVolumes(task.info.resources())) {
+    finish(task, partitionAware(task.framework) ? mesos::TASK_DROPPED : mesos::TASK_LOST,
+           kUnknownResources, mesos::TaskStatus::SOURCE_SLAVE,
+           mesos::TaskStatus::REASON_RESOURCES_UNKNOWN);
+    return;
+  }
+  launch(task);
+}
+
+// As Mesos's default executor runs a task group: each task a command process
+// under the one executor id, TASK_STARTING then TASK_RUNNING for each, and
+// when one task fails or is killed, the others of the group are killed
+// (src/launcher/default_executor.cpp, waited()). When the last one has
+// ended the executor has too, and the master hears so (ExitedExecutorMessage).
+void Agent::runTaskGroup(internal::RunTaskGroupMessage&& message) {
+  const std::string framework_id = message.framework().id().value();
+  const std::string executor_id = message.executor().executor_id().value();
+  Executor& executor = executors_[framework_id][executor_id];
+  if (executor.container_id.empty()) {
+    executor.info = message.executor();
+    executor.container_id = wire::randomUuidString();
+    executor.sandbox = flags_.work_dir / "sandboxes" / safeName(framework_id) /
+                       (safeName(executor_id) + "-" + executor.container_id.substr(0, 8));
+  }
+  bool unknown = usesUnknownVolumes(executor.info.resources());
+  std::vector<std::string> launched;
+  for (const auto& info : message.task_group().tasks()) {
+    const std::string& task_id = info.task_id().value();
+    if (Task* known = findTask(framework_id, task_id); known && !known->ghost) {
+      log::warning("ignoring duplicate launch of task ", task_id);
+      continue;
+    }
+    tasks_[framework_id].erase(task_id);
+    Task& task = tasks_[framework_id][task_id];
+    task.info = info;
+    task.framework = message.framework();
+    task.executor_id = executor_id;
+    task.in_group = true;
+    task.container_id = wire::randomUuidString();
+    task.sandbox = executor.sandbox / "tasks" / safeName(task_id);
+    executor.live.insert(task_id);
+    unknown |= usesUnknownVolumes(info.resources());
+    launched.push_back(task_id);
+  }
+  for (const auto& task_id : launched) {
+    Task* task = findTask(framework_id, task_id);
+    if (!task || terminal(task->state)) continue;  // killed with its group already
+    if (unknown) {
+      finish(*task, partitionAware(task->framework) ? mesos::TASK_DROPPED : mesos::TASK_LOST,
+             kUnknownResources, mesos::TaskStatus::SOURCE_SLAVE,
+             mesos::TaskStatus::REASON_RESOURCES_UNKNOWN);
+    } else {
+      launch(*task);
+    }
+  }
+}
+
+void Agent::launch(Task& task) {
+  const std::string task_id = task.info.task_id().value();
+  std::error_code ec;
+  std::filesystem::create_directories(task.sandbox, ec);
+  if (ec) {
+    finish(task, mesos::TASK_FAILED, "Failed to create the sandbox: " + ec.message(),
+           mesos::TaskStatus::SOURCE_SLAVE, mesos::TaskStatus::REASON_CONTAINER_LAUNCH_FAILED);
+    return;
+  }
+
+  LaunchSpec spec;
+  spec.task_id = task_id;
+  spec.sandbox = task.sandbox;
+  spec.isolate = isolate_;
+  spec.command = task.info.command().value();
+  spec.environment = {
+      "PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin",
+      "HOME=/",
+      "MESOS_SANDBOX=" + task.sandbox.string(),
+      "MESOS_DIRECTORY=" + task.sandbox.string(),
+      "MESOS_TASK_ID=" + task_id,
+      "MESOS_EXECUTOR_ID=" + task.executor_id,
+      "MESOS_FRAMEWORK_ID=" + task.framework.id().value(),
+      "MESOS_AGENT_ID=" + agent_id_,
+      "MESOS_SLAVE_ID=" + agent_id_,
+      "MESOS_CONTAINER_ID=" + task.container_id,
+  };
+  for (const auto& variable : task.info.command().environment().variables()) {
+    spec.environment.push_back(variable.name() + "=" + variable.value());
+  }
+  spec.hidden = hiddenFromTasks();
+
+  // Each volume the task names appears at <sandbox>/<container_path>, seen
+  // through a view with the mode of the task's own resource (H-RO-3) and
+  // holding at most the volume's size (its quota).
+  for (const auto& v0 : task.info.resources()) {
+    auto resource = wire::evolve<mesos::v1::Resource>(v0);
+    if (!fakes::isPersistentVolume(resource) || !resource.disk().has_volume()) continue;
+    fakes::upgradeResource(&resource);
+    const std::string& container_path = resource.disk().volume().container_path();
+    std::filesystem::path relative(container_path);
+    if (container_path.empty() || relative.is_absolute() ||
+        container_path.find("..") != std::string::npos) {
+      log::warning("task ", task_id, ": skipping volume with container_path '", container_path,
+                   "'");
+      continue;
+    }
+    auto volume_dir = volumePath(backing(), resource);
+    std::filesystem::path source = volume_dir;
+    if (disk_) {
+      disk::ViewSpec view;
+      view.view_id = "v" + std::to_string(next_view_++) + "-" + task.container_id.substr(0, 8);
+      view.volume_dir = volume_dir;
+      view.mode = resource.disk().volume().mode() == mesos::v1::Volume::RO ? disk::Mode::RO
+                                                                           : disk::Mode::RW;
+      view.task_id = task_id;
+      view.volume_id = resource.disk().persistence().id();
+      // Resource sizes are in MB (2^20 bytes).
+      view.quota_bytes = static_cast<uint64_t>(std::llround(resource.scalar().value() * 1048576.0));
+      try {
+        source = disk_->addView(view);
+      } catch (const disk::DiskError& e) {
+        releaseViews(task);
+        finish(task, mesos::TASK_FAILED, e.what(), mesos::TaskStatus::SOURCE_SLAVE,
+               mesos::TaskStatus::REASON_CONTAINER_LAUNCH_FAILED);
+        return;
+      }
+      task.views.push_back(view.view_id);
+    }
+    spec.volumes.push_back({source, task.sandbox / relative});
+  }
+
+  auto launched = launchTask(spec);
+  if (!launched) {
+    releaseViews(task);
+    finish(task, mesos::TASK_FAILED, "Failed to launch container: " + launched.error(),
+           mesos::TaskStatus::SOURCE_SLAVE, mesos::TaskStatus::REASON_CONTAINER_LAUNCH_FAILED);
+    return;
+  }
+  task.process = *launched;
+  task.running = true;
+  log::info("task ", task_id, " started (pid ", task.process.pid, ")");
+  sendStatus(task, mesos::TASK_STARTING, "", mesos::TaskStatus::SOURCE_EXECUTOR);
+  sendStatus(task, mesos::TASK_RUNNING, "", mesos::TaskStatus::SOURCE_EXECUTOR);
+}
+
+std::vector<std::filesystem::path> Agent::hiddenFromTasks() const {
+  // What a task must not reach through `..` or an absolute path: the backing
+  // store (every volume), the FUSE mount (every task's view), the checkpoint
+  // (a forged one would make the next agent delete volumes) and the trace
+  // (the record of what tasks did).
+  std::vector<std::filesystem::path> hidden = {backing(), metaDir()};
+  if (disk_) hidden.push_back(disk_->mountpoint());
+  std::error_code ec;
+  if (std::filesystem::exists(traceFile(), ec)) hidden.push_back(traceFile());
+  return hidden;
+}
+
+void Agent::reap() {
+  child_signals_.async_wait([this](const boost::system::error_code& ec, int) {
+    if (ec || stopped_) return;
+    struct Exited {
+      std::string framework_id;
+      std::string task_id;
+      int status;
+    };
+    std::vector<Exited> exited;
+    for (auto& [framework_id, tasks] : tasks_) {
+      for (auto& [task_id, task] : tasks) {
+        if (!task.running) continue;
+        int status = 0;
+        if (waitpid(task.process.pid, &status, WNOHANG) == task.process.pid) {
+          exited.push_back({framework_id, task_id, taskWaitStatus(task.process, status)});
+        }
+      }
+    }
+    for (const auto& [framework_id, task_id, status] : exited) {
+      if (Task* task = findTask(framework_id, task_id)) taskExited(*task, status);
+    }
+    reap();
+  });
+}
+
+void Agent::taskExited(Task& task, int wait_status) {
+  task.running = false;
+  if (task.process.status_fd >= 0) {
+    close(task.process.status_fd);
+    task.process.status_fd = -1;
+  }
+  if (task.kill_timer) task.kill_timer->cancel();
+  releaseViews(task);
+  std::string message = describeWaitStatus(wait_status);
+  log::info("task ", task.info.task_id().value(), ": ", message);
+  if (task.terminating) {
+    task.state = mesos::TASK_KILLED;
+    const std::string framework_id = task.framework.id().value();
+    const std::string task_id = task.info.task_id().value();
+    forgetTask(framework_id, task_id);
+    checkpointTasks();
+    return;
+  }
+  mesos::TaskState state = task.killing ? mesos::TASK_KILLED
+                           : WIFEXITED(wait_status) && WEXITSTATUS(wait_status) == 0
+                               ? mesos::TASK_FINISHED
+                               : mesos::TASK_FAILED;
+  finish(task, state, message, mesos::TaskStatus::SOURCE_EXECUTOR);
+}
+
+void Agent::finish(Task& task, mesos::TaskState state, const std::string& message,
+                   mesos::TaskStatus::Source source,
+                   std::optional<mesos::TaskStatus::Reason> reason) {
+  sendStatus(task, state, message, source, reason);
+  if (task.in_group) {
+    groupTaskEnded(task.framework.id().value(), task.executor_id, task.info.task_id().value(),
+                   state);
+  }
+}
+
+void Agent::groupTaskEnded(const std::string& framework_id, const std::string& executor_id,
+                           const std::string& task_id, mesos::TaskState state) {
+  auto find = [&]() -> Executor* {
+    auto fw = executors_.find(framework_id);
+    if (fw == executors_.end()) return nullptr;
+    auto it = fw->second.find(executor_id);
+    return it == fw->second.end() ? nullptr : &it->second;
+  };
+  Executor* executor = find();
+  if (!executor) return;
+  executor->live.erase(task_id);
+  if ((state == mesos::TASK_FAILED || state == mesos::TASK_KILLED) && !executor->killing_group) {
+    executor->killing_group = true;
+    log::info("killing the task group of executor ", executor_id, ": task ", task_id, " ended in ",
+              mesos::TaskState_Name(state));
+    // Killing a task that has not started ends it at once, which comes
+    // back here: work on a copy, and look the executor up again after.
+    std::set<std::string> others = executor->live;
+    for (const auto& other : others) killTask(framework_id, other, std::nullopt);
+    executor = find();
+    if (!executor) return;
+  }
+  if (!executor->live.empty()) return;
+  log::info("executor ", executor_id, " of framework ", framework_id, " has no tasks left");
+  internal::ExitedExecutorMessage exited;
+  exited.mutable_framework_id()->set_value(framework_id);
+  exited.mutable_executor_id()->set_value(executor_id);
+  exited.set_status(0);
+  exited_executors_.push_back(exited);
+  executors_[framework_id].erase(executor_id);
+  if (executors_[framework_id].empty()) executors_.erase(framework_id);
+  sendExitedExecutors();
+  checkpointTasks();
+}
+
+void Agent::killTask(const std::string& framework_id, const std::string& task_id,
+                     std::optional<fakes::Duration> grace) {
+  Task* task = findTask(framework_id, task_id);
+  if (!task || task->ghost) {
+    log::info("kill of unknown task ", task_id);
+    return;
+  }
+  if (!task->running) {
+    if (!terminal(task->state)) {
+      finish(*task, mesos::TASK_KILLED, "Killed before delivery to the executor",
+             mesos::TaskStatus::SOURCE_SLAVE, mesos::TaskStatus::REASON_TASK_KILLED_DURING_LAUNCH);
+    }
+    return;
+  }
+  if (task->killing) return;  // already on its way out
+  task->killing = true;
+  // The kill's own grace period, else the task's kill policy, else the
+  // agent's default (the command executor's order).
+  if (!grace && task->info.has_kill_policy() && task->info.kill_policy().has_grace_period()) {
+    grace = fakes::Duration(task->info.kill_policy().grace_period().nanoseconds());
+  }
+  terminate(*task, grace.value_or(flags_.executor_shutdown_grace_period));
+}
+
+void Agent::terminate(Task& task, fakes::Duration grace) {
+  ::kill(task.process.pid, SIGTERM);
+  // Escalate: SIGKILL to svh-task ends the whole PID namespace.
+  task.kill_timer = std::make_unique<asio::steady_timer>(io_, grace);
+  const std::string framework_id = task.framework.id().value();
+  const std::string task_id = task.info.task_id().value();
+  const pid_t pid = task.process.pid;
+  task.kill_timer->async_wait(
+      [this, framework_id, task_id, pid](const boost::system::error_code& ec) {
+        if (ec) return;
+        Task* task = findTask(framework_id, task_id);
+        if (task && task->running && task->process.pid == pid) {
+          log::info("task ", task_id, " outlived its grace period: SIGKILL");
+          ::kill(pid, SIGKILL);
+        }
+      });
+}
+
+// As Mesos's agent does (Slave::shutdownFramework): every task of the
+// framework is killed with the executor shutdown grace period, and nothing
+// more is reported about them: the master has forgotten the framework, and
+// updates for a terminating framework are dropped (Slave::statusUpdate).
+void Agent::shutdownFramework(const std::string& framework_id) {
+  auto it = tasks_.find(framework_id);
+  if (it != tasks_.end()) {
+    std::vector<std::string> ids;
+    for (const auto& [task_id, task] : it->second) ids.push_back(task_id);
+    for (const auto& task_id : ids) {
+      Task* task = findTask(framework_id, task_id);
+      task->terminating = true;
+      task->updates.clear();
+      if (!task->running) {
+        forgetTask(framework_id, task_id);
+      } else if (!task->killing) {
+        task->killing = true;
+        terminate(*task, flags_.executor_shutdown_grace_period);
+      }
+    }
+  }
+  executors_.erase(framework_id);
+  log::info("shutting down framework ", framework_id);
+  checkpointTasks();
+}
+
+void Agent::releaseViews(Task& task) {
+  if (disk_) {
+    for (const auto& view : task.views) {
+      try {
+        disk_->removeView(view);
+      } catch (const std::exception& e) {
+        log::warning("cannot remove view ", view, ": ", e.what());
+      }
+    }
+  }
+  task.views.clear();
+}
+
+Agent::Task* Agent::findTask(const std::string& framework_id, const std::string& task_id) {
+  auto fw = tasks_.find(framework_id);
+  if (fw == tasks_.end()) return nullptr;
+  auto it = fw->second.find(task_id);
+  return it == fw->second.end() ? nullptr : &it->second;
+}
+
+void Agent::forgetTask(const std::string& framework_id, const std::string& task_id) {
+  auto fw = tasks_.find(framework_id);
+  if (fw == tasks_.end()) return;
+  if (auto it = fw->second.find(task_id); it != fw->second.end() && !it->second.ghost) {
+    completed_.push_back({framework_id, task_id, it->second.state, it->second.sandbox});
+    if (completed_.size() > 1000) completed_.pop_front();
+  }
+  fw->second.erase(task_id);
+  if (fw->second.empty()) tasks_.erase(fw);
+}
+
+}  // namespace svh::agent
