@@ -10,31 +10,49 @@ namespace svh::suites {
 std::filesystem::path defaultClauseList() {
   return SVH_CLAUSE_LIST;
 }
+std::filesystem::path defaultMesosTestList() {
+  return SVH_MESOS_TEST_LIST;
+}
 
-std::vector<Clause> loadClauses(const std::filesystem::path& file) {
+namespace {
+
+// {"<list>": [{"<key>": "...", "summary": "...", "not_black_box": "..."}]}
+std::vector<Clause> loadList(const std::filesystem::path& file, const std::string& list,
+                             const std::string& key) {
   std::ifstream in(file);
-  if (!in) throw std::runtime_error("cannot read the clause list " + file.string());
+  if (!in) throw std::runtime_error("cannot read " + file.string());
   auto json = nlohmann::json::parse(in, nullptr, false);
-  if (json.is_discarded() || !json.contains("clauses") || !json["clauses"].is_array()) {
-    throw std::runtime_error(file.string() + ": expected an object with a \"clauses\" array");
+  if (json.is_discarded() || !json.contains(list) || !json[list].is_array()) {
+    throw std::runtime_error(file.string() + ": expected an object with a \"" + list + "\" array");
   }
-  std::vector<Clause> clauses;
+  std::vector<Clause> entries;
   std::set<std::string> seen;
-  for (std::size_t i = 0; i < json["clauses"].size(); ++i) {
-    const auto& entry = json["clauses"][i];
-    std::string where = file.string() + ": $.clauses[" + std::to_string(i) + "]";
-    if (!entry.is_object() || !entry.contains("id") || !entry["id"].is_string()) {
-      throw std::runtime_error(where + ": expected an object with a string \"id\"");
+  for (std::size_t i = 0; i < json[list].size(); ++i) {
+    const auto& entry = json[list][i];
+    std::string where = file.string() + ": $." + list + "[" + std::to_string(i) + "]";
+    if (!entry.is_object() || !entry.contains(key) || !entry[key].is_string()) {
+      throw std::runtime_error(where + ": expected an object with a string \"" + key + "\"");
     }
     Clause clause;
-    clause.id = entry["id"];
+    clause.id = entry[key];
     clause.summary = entry.value("summary", "");
     clause.not_black_box = entry.value("not_black_box", "");
-    if (!seen.insert(clause.id).second)
+    if (!seen.insert(clause.id).second) {
       throw std::runtime_error(where + ": " + clause.id + " again");
-    clauses.push_back(std::move(clause));
+    }
+    entries.push_back(std::move(clause));
   }
-  return clauses;
+  return entries;
+}
+
+}  // namespace
+
+std::vector<Clause> loadClauses(const std::filesystem::path& file) {
+  return loadList(file, "clauses", "id");
+}
+
+std::vector<Clause> loadMesosTests(const std::filesystem::path& file) {
+  return loadList(file, "tests", "test");
 }
 
 namespace {
@@ -70,25 +88,39 @@ Coverage coverage(const std::vector<Clause>& clauses,
   return out;
 }
 
-std::string describeCoverage(const std::vector<Clause>& clauses,
-                             const std::map<std::string, std::string>& registry) {
-  auto cover = coverage(clauses, registry);
-  std::ostringstream out;
-  out << registry.size() << " checks:\n";
-  for (const auto& [check, ids] : registry) out << "  " << check << "  [" << ids << "]\n";
-  out << "\n" << clauses.size() << " clauses of SPEC.md:\n";
-  for (const auto& clause : clauses) {
-    out << "  " << clause.id << "  ";
-    auto it = cover.checks_of.find(clause.id);
+namespace {
+
+void describeEach(std::ostringstream& out, const std::vector<Clause>& entries,
+                  const std::map<std::string, std::string>& registry) {
+  auto cover = coverage(entries, registry);
+  for (const auto& entry : entries) {
+    out << "  " << entry.id << "  ";
+    auto it = cover.checks_of.find(entry.id);
     if (it != cover.checks_of.end()) {
       for (std::size_t i = 0; i < it->second.size(); ++i) out << (i ? ", " : "") << it->second[i];
-    } else if (!clause.not_black_box.empty()) {
-      out << "not black-box: " << clause.not_black_box;
+    } else if (!entry.not_black_box.empty()) {
+      out << "not black-box: " << entry.not_black_box;
     } else {
       out << "NOT CHECKED";
     }
     out << "\n";
   }
+}
+
+}  // namespace
+
+std::string describeCoverage(const std::vector<Clause>& clauses,
+                             const std::map<std::string, std::string>& clause_registry,
+                             const std::vector<Clause>& mesos_tests,
+                             const std::map<std::string, std::string>& mirror_registry) {
+  std::ostringstream out;
+  out << clause_registry.size() << " checks:\n";
+  for (const auto& [check, ids] : clause_registry) out << "  " << check << "  [" << ids << "]\n";
+  out << "\n" << clauses.size() << " clauses of SPEC.md, and the checks naming them:\n";
+  describeEach(out, clauses, clause_registry);
+  out << "\n"
+      << mesos_tests.size() << " Mesos tests SPEC.md names, and the checks mirroring them:\n";
+  describeEach(out, mesos_tests, mirror_registry);
   return out.str();
 }
 

@@ -109,4 +109,89 @@ SVH_CHECK(DataLifecycle, TheMastersStateAgreesWithItsOffers, "H-STATE-1") {
   EXPECT_FALSE(listed_in_agents()) << "GET_AGENTS still lists destroyed volume v1";
 }
 
+SVH_MIRRORS(DataLifecycle, EachVolumeHasItsOwnDirectoryUntilItIsDestroyed,
+            "PersistentVolumeTest.CreateAndDestroyPersistentVolumes "
+            "PersistentVolumeTest.PreparePersistentVolume");
+SVH_CHECK(DataLifecycle, EachVolumeHasItsOwnDirectoryUntilItIsDestroyed,
+          "SV-CREATE-4 PV-DESTROY-3 H-DATA-3") {
+  if (auto why = needsLocalAgents()) GTEST_SKIP() << *why;
+  auto& agent = cluster().agents().front();
+  const std::string role = unique("data");
+  Framework fw(cluster().master(), spec(role));
+  fw.subscribe();
+  auto offer = createVolumes(
+      fw, agent.id, {volume("v1").role(role).size(32).shared(), volume("v2").role(role).size(32)});
+  // Created before any task used them.
+  EXPECT_TRUE(std::filesystem::is_directory(volumeDir(agent, role, "v1")));
+  EXPECT_TRUE(std::filesystem::is_directory(volumeDir(agent, role, "v2")));
+  auto writer = task("writer")
+                    .on(agent.id)
+                    .uses(volume("v1").role(role).size(32).shared())
+                    .uses(volume("v2").role(role).size(32).path("other"))
+                    .command("echo one > data/f && echo two > other/f");
+  fw.accept(offer, {launch({writer})});
+  fw.awaitTaskState(writer.taskId(), {TASK_FINISHED});
+
+  offer = fw.awaitOffer(allOf({onAgent(agent.id), hasVolume("v1"), hasVolume("v2")}),
+                        "an offer with v1 and v2");
+  fw.accept(offer, {destroy({*findVolume(offer, "v1")})});
+  fw.decline(fw.awaitOfferWithout(hasVolume("v1"), "destroyed v1",
+                                  allOf({returnedFrom(offer), hasVolume("v2")}),
+                                  "an offer with v2 only"));
+  awaitGone(volumeDir(agent, role, "v1"), kDefaultWait, "destroyed v1's directory to go");
+  EXPECT_EQ(readFile(volumeDir(agent, role, "v2") / "f"), "two\n")
+      << "destroying v1 touched v2's data";
+}
+
+// Mirrors RoleTest.VolumesInOverlappingHierarchies: a volume of role R with
+// id x and a volume of role R/x would share a directory if roles were laid
+// out as paths; each keeps its own data, and destroying one leaves the other.
+SVH_MIRRORS(DataLifecycle, VolumesOfOverlappingRoleHierarchiesStayApart,
+            "RoleTest.VolumesInOverlappingHierarchies");
+SVH_CHECK(DataLifecycle, VolumesOfOverlappingRoleHierarchiesStayApart,
+          "SV-CREATE-4 H-DATA-3 SV-OFFER-4") {
+  if (runOptions().profile == "mesos-1.1") {
+    GTEST_SKIP() << "Mesos 1.1 has no hierarchical roles (profile mesos-1.1)";
+  }
+  auto& agent = cluster().agents().front();
+  const std::string parent = unique("data");
+  const std::string child = parent + "/x";
+  Framework fp(cluster().master(), spec(parent));
+  fp.subscribe();
+  auto offer = createVolumes(fp, agent.id, {volume("x").role(parent).size(32).shared()});
+  auto t1 = task("t1")
+                .on(agent.id)
+                .uses(volume("x").role(parent).size(32).shared())
+                .command("echo parent > data/owner && ls data > listing");
+  fp.accept(offer, {launch({t1})});
+  fp.awaitTaskState(t1.taskId(), {TASK_FINISHED});
+
+  Framework fc(cluster().master(), spec(child));
+  fc.subscribe();
+  offer = createVolumes(fc, agent.id, {volume("v").role(child).size(32).shared()});
+  auto t2 = task("t2")
+                .on(agent.id)
+                .uses(volume("v").role(child).size(32).shared())
+                .command("echo child > data/owner && ls data > listing");
+  fc.accept(offer, {launch({t2})});
+  fc.awaitTaskState(t2.taskId(), {TASK_FINISHED});
+  if (agent.local()) {
+    EXPECT_EQ(readFile(agent.sandboxOf(t2.taskId()) / "listing"), "owner\n");
+    EXPECT_EQ(readFile(volumeDir(agent, parent, "x") / "owner"), "parent\n");
+    EXPECT_EQ(readFile(volumeDir(agent, child, "v") / "owner"), "child\n");
+  }
+
+  // Destroying the parent's volume leaves the child's.
+  offer = fp.awaitOffer(allOf({onAgent(agent.id), hasSharedVolume("x")}), "an offer with x");
+  fp.accept(offer, {destroy({*findVolume(offer, "x")})});
+  fp.decline(fp.awaitOfferWithout(hasVolume("x"), "destroyed volume x",
+                                  allOf({returnedFrom(offer), hasScalar("disk", 32, parent)}),
+                                  "x's disk back"));
+  fc.decline(fc.awaitOffer(allOf({onAgent(agent.id), hasSharedVolume("v")}),
+                           "the sub-role's volume v, still there"));
+  if (agent.local()) {
+    EXPECT_EQ(readFile(volumeDir(agent, child, "v") / "owner"), "child\n");
+  }
+}
+
 }  // namespace svh::suites

@@ -341,4 +341,85 @@ SVH_CHECK(Endpoints, DestroyingAVolumeHeldInSeveralOffers, "SV-HTTP-3 SV-LAUNCH-
   }
 }
 
+SVH_MIRRORS(Endpoints, AVolumeCreatedThroughAnOfferIsDestroyedThroughTheEndpoint,
+            "PersistentVolumeEndpointsTest.OfferCreateThenEndpointRemove");
+SVH_CHECK(Endpoints, AVolumeCreatedThroughAnOfferIsDestroyedThroughTheEndpoint,
+          "SV-HTTP-1 SV-CREATE-1 PV-DESTROY-3") {
+  auto& agent = cluster().agents().front();
+  const std::string role = unique("http");
+  Framework fw(cluster().master(), spec(role));
+  fw.subscribe();
+  auto v1 = volume("v1").role(role).size(32).shared();
+  fw.decline(harness::createVolumes(fw, agent.id, {v1}));
+  auto answer = destroyVolumes(agent.id, {v1});
+  ASSERT_EQ(answer.result_int(), 202) << answer.body();
+  fw.decline(fw.awaitOfferWithout(hasVolume("v1"), "destroyed v1",
+                                  allOf({onAgent(agent.id), hasScalar("disk", 32, role)}),
+                                  "the volume's disk back"));
+  if (agent.local()) {
+    awaitGone(volumeDir(agent, role, "v1"), kDefaultWait, "the volume's data to leave the agent");
+  }
+}
+
+SVH_MIRRORS(Endpoints, AVolumeCreatedThroughTheEndpointIsDestroyedThroughAnOffer,
+            "PersistentVolumeEndpointsTest.EndpointCreateThenOfferRemove "
+            "PersistentVolumeEndpointsTest.NoAuthentication");
+SVH_CHECK(Endpoints, AVolumeCreatedThroughTheEndpointIsDestroyedThroughAnOffer,
+          "SV-HTTP-1 SV-CREATE-1 SV-DESTROY-7") {
+  auto& agent = cluster().agents().front();
+  const std::string role = unique("http");
+  auto v1 = volume("v1").role(role).size(32).shared();
+  makeVolume(agent.id, v1);
+  Framework fw(cluster().master(), spec(role));
+  fw.subscribe();
+  auto offer = fw.awaitOffer(allOf({onAgent(agent.id), hasSharedVolume("v1")}),
+                             "an offer with the operator's volume v1");
+  fw.accept(offer, {destroy({*findVolume(offer, "v1")})});
+  fw.decline(fw.awaitOfferWithout(hasVolume("v1"), "destroyed v1",
+                                  allOf({returnedFrom(offer), hasScalar("disk", 32, role)}),
+                                  "the volume's disk back"));
+}
+
+// The agents the harness starts hold 128 MB of disk statically reserved to
+// role svh-static (their --resources); a static reservation can carry a
+// volume but cannot be unreserved.
+SVH_MIRRORS(Endpoints, AStaticReservationCarriesVolumesAndCannotBeUnreserved,
+            "PersistentVolumeEndpointsTest.StaticReservation");
+SVH_CHECK(Endpoints, AStaticReservationCarriesVolumesAndCannotBeUnreserved,
+          "RES-1 SV-HTTP-1 SV-HTTP-2") {
+  auto& agent = cluster().agents().front();
+  const std::string role = "svh-static";
+  Framework fw(cluster().master(), spec(role));
+  fw.subscribe();
+  auto offer = fw.awaitOffer(onAgent(agent.id), "an offer of the agent to role " + role);
+  Resource statically;
+  for (const auto& r : offer.resources()) {
+    if (r.name() == "disk" && reservedRole(r) == role && !r.has_disk()) statically = r;
+  }
+  fw.decline(offer);
+  if (!statically.has_scalar()) {
+    GTEST_SKIP() << "agent " << agent.id << " holds no disk statically reserved to " << role
+                 << " (svh-agents started by svharness do)";
+  }
+  auto v1 = volume("v1").size(32).shared().principal("").build();
+  v1.clear_reservations();
+  auto* reservation = v1.add_reservations();
+  reservation->set_type(Resource::ReservationInfo::STATIC);
+  reservation->set_role(role);
+  auto created = createVolumes(agent.id, {v1});
+  ASSERT_EQ(created.result_int(), 202) << created.body();
+  fw.decline(fw.awaitOffer(allOf({onAgent(agent.id), hasSharedVolume("v1")}),
+                           "an offer with v1 on the static reservation"));
+  auto destroyed = destroyVolumes(agent.id, {v1});
+  ASSERT_EQ(destroyed.result_int(), 202) << destroyed.body();
+  fw.decline(fw.awaitOfferWithout(hasVolume("v1"), "destroyed v1",
+                                  allOf({onAgent(agent.id), hasScalar("disk", 128, role)}),
+                                  "the whole static reservation back"));
+
+  auto plain = statically;
+  plain.clear_allocation_info();
+  plain.mutable_scalar()->set_value(32);
+  expectAnswer(unreserve(agent.id, {plain}), 400, "not dynamically reserved");
+}
+
 }  // namespace svh::suites

@@ -245,4 +245,27 @@ SVH_CHECK(Launch, ATaskSeesTheVolumeAtTheContainerPathOfItsOwnResource,
       << "SV-LAUNCH-9: the offer's container path appeared in the sandbox";
 }
 
+// RESERVE, CREATE of a shared volume and a task group using it, all in one
+// ACCEPT, as the default executor test does (there as a non-root user).
+SVH_MIRRORS(
+    Launch, OneAcceptReservesCreatesAndLaunchesAGroupOnTheVolume,
+    "PersistentVolumeDefaultExecutor.ROOT_UNPRIVILEGED_USER_TaskSandboxSharedPersistentVolume");
+SVH_CHECK(Launch, OneAcceptReservesCreatesAndLaunchesAGroupOnTheVolume,
+          "SV-LAUNCH-7 SV-CREATE-3 RES-8") {
+  auto& agent = cluster().agents().front();
+  const std::string role = unique("launch");
+  Framework fw(cluster().master(), spec(role));
+  fw.subscribe();
+  auto v1 = volume("v1").role(role).size(32).shared();
+  auto offer = fw.awaitOffer(allOf({onAgent(agent.id), hasScalar("disk", 64, "*")}),
+                             "an offer with disk for v1 and the executor");
+  auto t = task("t").on(agent.id).uses(v1).command("echo group > data/f");
+  fw.accept(offer,
+            {reserve({v1.reservedDisk()}), create({v1}), launchGroup(unique("executor"), {t})});
+  fw.awaitTaskState(t.taskId(), {TASK_STARTING});
+  fw.awaitTaskState(t.taskId(), {TASK_RUNNING});
+  fw.awaitTaskState(t.taskId(), {TASK_FINISHED});
+  if (agent.local()) EXPECT_EQ(readFile(volumeDir(agent, role, "v1") / "f"), "group\n");
+}
+
 }  // namespace svh::suites

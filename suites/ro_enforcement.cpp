@@ -103,6 +103,8 @@ class RoEnforcement : public Check {
   fs::path probe_ = runOptions().bin_dir / "svh-probe";
 };
 
+SVH_MIRRORS(RoEnforcement, EveryMutatingCallFromAnRoTaskFailsAndChangesNothing,
+            "LinuxFilesystemIsolatorMesosTest.ROOT_WriteAccessSharedPersistentVolumeReadOnlyMode");
 SVH_CHECK(RoEnforcement, EveryMutatingCallFromAnRoTaskFailsAndChangesNothing,
           "H-RO-1 H-RO-3 SV-RO-2") {
   Framework fw(cluster().master(), {.role = role_, .content_type = runOptions().content_type});

@@ -409,4 +409,68 @@ SVH_CHECK(Validation, ACreateRescindsNoOffer, "SV-CREATE-5") {
   EXPECT_FALSE(holder.wasRescinded(held)) << "SV-CREATE-5: the CREATE rescinded an offer";
 }
 
+// A framework without RESERVATION_REFINEMENT is offered, and names,
+// resources in the pre-refinement format (Resource.role, .reservation); the
+// whole life of a volume works in it, as in the post-refinement one, also
+// through the v1 operator API.
+SVH_MIRRORS(Validation, TheWholeLifeOfAVolumeWorksInThePreRefinementFormat,
+            "MasterTestPrePostReservationRefinement.ReserveCreateLaunchDestroyUnreserve "
+            "MasterTestPrePostReservationRefinement.CreateAndDestroyVolumesV1");
+SVH_CHECK(Validation, TheWholeLifeOfAVolumeWorksInThePreRefinementFormat,
+          "SV-CREATE-1 SV-DESTROY-7 RES-1 RES-7") {
+  auto& agent = cluster().agents().front();
+  const std::string role = unique("valid");
+  auto old_style = spec(role);
+  old_style.capabilities = {Capability::MULTI_ROLE, Capability::SHARED_RESOURCES};
+  Framework fw(cluster().master(), old_style);
+  fw.subscribe();
+  auto v1 = volume("v1").role(role).size(32).shared();
+  auto offer = fw.awaitOffer(allOf({onAgent(agent.id), hasScalar("disk", 32, "*")}),
+                             "an offer with unreserved disk");
+  for (const auto& r : offer.resources()) {
+    EXPECT_EQ(r.reservations_size(), 0) << "a post-refinement resource offered to a framework "
+                                           "without RESERVATION_REFINEMENT: "
+                                        << describe(offer);
+  }
+  fw.accept(offer, {reserve({preRefinement(v1.reservedDisk())})});
+  offer = fw.awaitOffer(allOf({returnedFrom(offer), hasScalar("disk", 32, role)}),
+                        "an offer with the disk reserved in the old format");
+  fw.accept(offer, {create({preRefinement(v1)})});
+  offer = fw.awaitOffer(allOf({returnedFrom(offer), hasSharedVolume("v1")}), "an offer with v1");
+  auto t = task("t").on(agent.id).uses(preRefinement(v1)).command("echo old > data/f");
+  fw.accept(offer, {launch({t})});
+  fw.awaitTaskState(t.taskId(), {TASK_FINISHED});
+  offer = fw.awaitOffer(allOf({onAgent(agent.id), hasSharedVolume("v1")}),
+                        "an offer with v1 after its task");
+  fw.accept(offer, {destroy({preRefinement(v1)})});
+  offer = fw.awaitOfferWithout(hasVolume("v1"), "destroyed v1",
+                               allOf({returnedFrom(offer), hasScalar("disk", 32, role)}),
+                               "the volume's disk back");
+  fw.accept(offer, {harness::unreserve({preRefinement(v1.reservedDisk())})});
+  fw.decline(fw.awaitOfferWithout([&](const Offer& o) { return reservedDisk(o, role) > 0; },
+                                  "disk reserved to " + role, returnedFrom(offer),
+                                  "an offer after the UNRESERVE"));
+
+  // The v1 operator API takes the old format too.
+  OperatorClient op(cluster().master());
+  auto reserved = op.form("/master/reserve",
+                          {{"slaveId", agent.id}, {"resources", jsonList({v1.reservedDisk()})}});
+  ASSERT_EQ(reserved.result_int(), 202) << reserved.body();
+  for (auto type :
+       {mesos::v1::master::Call::CREATE_VOLUMES, mesos::v1::master::Call::DESTROY_VOLUMES}) {
+    mesos::v1::master::Call call;
+    call.set_type(type);
+    if (type == mesos::v1::master::Call::CREATE_VOLUMES) {
+      call.mutable_create_volumes()->mutable_agent_id()->set_value(agent.id);
+      *call.mutable_create_volumes()->add_volumes() = preRefinement(v1);
+    } else {
+      call.mutable_destroy_volumes()->mutable_agent_id()->set_value(agent.id);
+      *call.mutable_destroy_volumes()->add_volumes() = preRefinement(v1);
+    }
+    auto answer = op.v1(call, runOptions().content_type);
+    EXPECT_EQ(answer.result_int(), 202)
+        << mesos::v1::master::Call::Type_Name(type) << ": " << answer.body();
+  }
+}
+
 }  // namespace svh::suites

@@ -21,6 +21,11 @@ int main(int argc, char** argv) {
   options.master = argv[1];
   options.bin_dir = argv[2];
   options.report_dir = "own_runner-report";  // logs/ go here, under the working dir
-  svh::suites::install(options);
+  try {
+    svh::suites::install(options);
+  } catch (const std::exception& e) {  // a malformed scenario file
+    std::cerr << "own_runner: " << e.what() << std::endl;
+    return 2;
+  }
   return RUN_ALL_TESTS();
 }

@@ -65,10 +65,11 @@ int main(int argc, char** argv) {
   }
   if (args.list) {
     try {
-      std::fputs(
-          svh::suites::describeCoverage(svh::suites::loadClauses(), svh::suites::clauseRegistry())
-              .c_str(),
-          stdout);
+      std::fputs(svh::suites::describeCoverage(
+                     svh::suites::loadClauses(), svh::suites::clauseRegistry(),
+                     svh::suites::loadMesosTests(), svh::suites::mirrorRegistry())
+                     .c_str(),
+                 stdout);
     } catch (const std::exception& e) {
       std::cerr << "svharness: " << e.what() << std::endl;
       return 3;

@@ -13,11 +13,10 @@
 #include <chrono>
 #include <filesystem>
 #include <memory>
+#include <nlohmann/json.hpp>
 #include <optional>
 #include <string>
 #include <vector>
-
-#include <nlohmann/json.hpp>
 
 #include "harness/cluster/child_process.hpp"
 #include "harness/http/client.hpp"
@@ -28,7 +27,9 @@ struct ClusterOptions {
   std::optional<http::Url> master_url;  // unset: start the bundled svh-master
   int agents = 1;                       // svh-agents to start
   bool external_agents = false;         // use the master's registered agents instead
-  std::string agent_resources = "cpus:4;mem:4096;disk:4096;ports:[31000-32000]";
+  // disk(svh-static): a static reservation, for the checks of RES-1.
+  std::string agent_resources =
+      "cpus:4;mem:4096;disk:4096;disk(svh-static):128;ports:[31000-32000]";
   std::string allocation_interval = "50ms";
   std::filesystem::path bin_dir;  // holds svh-master and svh-agent
   std::filesystem::path log_dir;  // master.log, agent-N.log
@@ -39,10 +40,10 @@ struct ClusterOptions {
 
 struct AgentHandle {
   std::string id;
-  std::string upid;                 // slave(1)@ip:port
-  std::filesystem::path work_dir;   // empty for an external agent
+  std::string upid;                       // slave(1)@ip:port
+  std::filesystem::path work_dir;         // empty for an external agent
   std::unique_ptr<ChildProcess> process;  // null for an external agent
-  std::vector<std::string> args;    // to start it again
+  std::vector<std::string> args;          // to start it again
 
   // Whether this agent is one of ours (its disk, trace and sandboxes can be
   // read from here).

@@ -30,6 +30,22 @@ Resource reservedTo(Resource resource, const std::string& role, const std::strin
   return resource;
 }
 
+Resource preRefinement(Resource resource) {
+  if (resource.reservations_size() == 0) {
+    resource.set_role("*");
+    return resource;
+  }
+  const auto last = resource.reservations(resource.reservations_size() - 1);
+  resource.clear_reservations();
+  resource.set_role(last.role());
+  if (last.type() == Resource::ReservationInfo::DYNAMIC) {
+    auto* reservation = resource.mutable_reservation();
+    if (last.has_principal()) reservation->set_principal(last.principal());
+    if (last.has_labels()) *reservation->mutable_labels() = last.labels();
+  }
+  return resource;
+}
+
 Resource VolumeBuilder::reservedDisk() const {
   return reservedTo(disk(size_), role_, principal_);
 }

@@ -25,6 +25,11 @@ Resource disk(double value);
 // The same resource dynamically reserved to `role` by `principal`.
 Resource reservedTo(Resource resource, const std::string& role, const std::string& principal);
 
+// The same resource in the pre-refinement format (Resource.role and
+// Resource.reservation instead of Resource.reservations) that frameworks
+// without RESERVATION_REFINEMENT use. Holds at most one reservation.
+Resource preRefinement(Resource resource);
+
 class VolumeBuilder {
  public:
   explicit VolumeBuilder(std::string id) : id_(std::move(id)) {}

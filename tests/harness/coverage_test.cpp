@@ -1,6 +1,7 @@
 // Every clause of SPEC.md (suites/clauses.json) is named by at least one
-// check, or says why no black-box check can see it; no check names a clause
-// that does not exist.
+// check, and every Mesos test it names (suites/mesos_tests.json) is mirrored
+// by one, or says why no black-box check can; no check names a clause or a
+// test that does not exist.
 
 #include <gtest/gtest.h>
 
@@ -16,8 +17,14 @@ namespace {
 class Coverage : public ::testing::Test {
  protected:
   static void SetUpTestSuite() {
-    registerScenarios(harness::scenario::loadScenarios(defaultScenarioDir()));
+    try {
+      registerScenarios(harness::scenario::loadScenarios(defaultScenarioDir()));
+    } catch (const std::exception& e) {
+      load_error_ = e.what();
+    }
   }
+  void SetUp() override { ASSERT_TRUE(load_error_.empty()) << load_error_; }
+  static inline std::string load_error_;
 };
 
 TEST_F(Coverage, EveryCheckableClauseIsNamedByACheck) {
@@ -39,6 +46,19 @@ TEST_F(Coverage, ChecksNameOnlyClausesThatExist) {
 TEST_F(Coverage, EveryCheckNamesAClause) {
   for (const auto& [check, ids] : clauseRegistry()) {
     EXPECT_FALSE(ids.empty()) << check << " names no clause";
+  }
+}
+
+TEST_F(Coverage, EveryMesosTestThatCanBeMirroredIsMirroredByACheck) {
+  auto cover = coverage(loadMesosTests(), mirrorRegistry());
+  std::string missing;
+  for (const auto& id : cover.unchecked) missing += "\n  " + id;
+  EXPECT_TRUE(cover.unchecked.empty())
+      << "Mesos tests no check mirrors and that are not marked not_black_box:" << missing;
+  for (const auto& [check, tests] : cover.unknown) {
+    for (const auto& test : tests) {
+      ADD_FAILURE() << check << " mirrors " << test << ", which suites/mesos_tests.json lacks";
+    }
   }
 }
 
