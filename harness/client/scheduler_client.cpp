@@ -124,6 +124,8 @@ void SchedulerClient::disconnect() {
 }
 
 void SchedulerClient::onData(std::string_view bytes) {
+  // Held until the declines below have been sent: see declineNewOffers().
+  std::lock_guard declining(decline_mutex_);
   std::vector<mesos::v1::TaskStatus> acks;
   std::vector<mesos::v1::OfferID> declines;
   {
@@ -165,6 +167,10 @@ void SchedulerClient::onData(std::string_view bytes) {
 }
 
 void SchedulerClient::declineNewOffers(bool on) {
+  // Waits for a decline in flight: once this returns, every offer this
+  // switch declined has reached the master, so a REVIVE sent next clears
+  // its filter instead of preceding it.
+  std::lock_guard declining(decline_mutex_);
   decline_offers_ = on;
 }
 

@@ -118,6 +118,7 @@ class SchedulerClient {
   std::string end_;
   bool ended_ = false;
   std::string decode_error_;
+  std::mutex decline_mutex_;  // orders declines on arrival against declineNewOffers()
   std::atomic<bool> decline_offers_{false};
   std::atomic<bool> refusing_{false};
 };
