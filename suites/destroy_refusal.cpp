@@ -36,6 +36,11 @@ SVH_CHECK(DestroyRefusal, ASharedVolumeInUseIsNotDestroyedAndNothingChanges,
       "while true; do cat data/f >> data/beat; sleep 0.05; done");
   fw.accept(offer, {launch({writer})});
   fw.awaitTaskState(writer.taskId(), {TASK_RUNNING});
+  // The data a refused DESTROY must leave alone: there before it is sent.
+  if (agent.local()) {
+    awaitGrowth(volumeDir(agent, role, "v1") / "beat", 0, kDefaultWait,
+                "the writer to write f and start its beat");
+  }
 
   offer = fw.awaitOffer(allOf({returnedFrom(offer, 0.1), hasSharedVolume("v1")}),
                         "an offer with v1 while the writer uses it");
@@ -48,8 +53,7 @@ SVH_CHECK(DestroyRefusal, ASharedVolumeInUseIsNotDestroyedAndNothingChanges,
   if (agent.local()) {
     auto dir = volumeDir(agent, role, "v1");
     EXPECT_EQ(readFile(dir / "f"), "kept\n") << "H-DATA-4: data changed by a refused DESTROY";
-    std::error_code ec;
-    awaitGrowth(dir / "beat", std::filesystem::file_size(dir / "beat", ec), kDefaultWait,
+    awaitGrowth(dir / "beat", sizeOrZero(dir / "beat"), kDefaultWait,
                 "the writer to go on reading and writing after the refused DESTROY");
   }
   expectUndisturbed(fw, writer.taskId());

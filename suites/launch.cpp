@@ -265,7 +265,9 @@ SVH_CHECK(Launch, OneAcceptReservesCreatesAndLaunchesAGroupOnTheVolume,
   fw.awaitTaskState(t.taskId(), {TASK_STARTING});
   fw.awaitTaskState(t.taskId(), {TASK_RUNNING});
   fw.awaitTaskState(t.taskId(), {TASK_FINISHED});
-  if (agent.local()) EXPECT_EQ(readFile(volumeDir(agent, role, "v1") / "f"), "group\n");
+  if (agent.local()) {
+    EXPECT_EQ(readFile(volumeDir(agent, role, "v1") / "f"), "group\n");
+  }
 }
 
 }  // namespace svh::suites

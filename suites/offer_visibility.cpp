@@ -164,8 +164,7 @@ SVH_CHECK(OfferVisibility, DecliningOrLeavingTheVolumeDoesNotDisturbItsTasks, "S
   // The writer never noticed.
   if (agent.local()) {
     auto beat = volumeDir(agent, role, "v1") / "beat";
-    std::error_code ec;
-    awaitGrowth(beat, std::filesystem::file_size(beat, ec), kDefaultWait,
+    awaitGrowth(beat, sizeOrZero(beat), kDefaultWait,
                 "the writer to keep writing after its volume was declined");
   }
   expectUndisturbed(fw, writer.taskId());

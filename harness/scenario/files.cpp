@@ -57,6 +57,12 @@ void awaitGone(const std::filesystem::path& path, std::chrono::milliseconds time
   }
 }
 
+std::uintmax_t sizeOrZero(const std::filesystem::path& path) {
+  std::error_code ec;
+  auto size = std::filesystem::file_size(path, ec);
+  return ec ? 0 : size;
+}
+
 std::uintmax_t awaitGrowth(const std::filesystem::path& path, std::uintmax_t size,
                            std::chrono::milliseconds timeout, const std::string& what) {
   std::uintmax_t now = 0;
