@@ -22,6 +22,7 @@
 
 #include "fakes/agent/disk/fuse_disk.hpp"
 #include "fakes/agent/tasks/launcher.hpp"
+#include "fakes/agent/volumes.hpp"
 #include "fakes/common/duration.hpp"
 #include "fakes/common/resources.hpp"
 #include "harness/http/libprocess.hpp"
@@ -113,6 +114,7 @@ class Agent {
   void reconcile(const mesos::internal::SlaveReregisteredMessage& message);
   void ping(const wire::Upid& from, const mesos::internal::PingSlaveMessage& message);
   void checkpointResources(const google::protobuf::RepeatedPtrField<mesos::Resource>& resources);
+  void resizeVolume(const VolumeChanges::Resized& resized);
   void masterLost(const std::string& why);
   void checkMasterHealth();
 

@@ -53,6 +53,7 @@ void Agent::handleHttp(std::shared_ptr<http::Exchange> exchange) {
       volumes.push_back({{"id", entry.resource.disk().persistence().id()},
                          {"role", fakes::reservationRole(entry.resource)},
                          {"shared", entry.resource.has_shared()},
+                         {"size", entry.resource.scalar().value()},
                          {"path", volumePath(backing(), entry.resource).string()}});
     }
     state["volumes"] = volumes;

@@ -1,6 +1,7 @@
 #include "fakes/agent/agent_support.hpp"
 
 #include <chrono>
+#include <cmath>
 
 #include "fakes/common/resource_format.hpp"
 #include "harness/wire/evolve.hpp"
@@ -39,6 +40,10 @@ fakes::Resources toV1(const google::protobuf::RepeatedPtrField<mesos::Resource>&
   for (const auto& resource : v0) *v1.Add() = wire::evolve<mesos::v1::Resource>(resource);
   fakes::upgradeResources(&v1);
   return fakes::Resources(v1);
+}
+
+std::uint64_t megabytesToBytes(double megabytes) {
+  return static_cast<std::uint64_t>(std::llround(megabytes * 1048576.0));
 }
 
 std::string safeName(std::string id) {

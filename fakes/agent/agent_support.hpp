@@ -3,6 +3,7 @@
 
 #include <google/protobuf/repeated_field.h>
 
+#include <cstdint>
 #include <string>
 
 #include "fakes/common/resources.hpp"
@@ -19,6 +20,9 @@ bool partitionAware(const mesos::FrameworkInfo& framework);
 
 // v0 resources from the master in v1, post-refinement form.
 fakes::Resources toV1(const google::protobuf::RepeatedPtrField<mesos::Resource>& v0);
+
+// A disk resource's size (MB, 2^20 bytes) in bytes.
+std::uint64_t megabytesToBytes(double megabytes);
 
 // A path component made from an id (ids are validated by the master, but an
 // agent must not trust a path it builds from the network).

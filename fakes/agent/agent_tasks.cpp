@@ -169,8 +169,7 @@ void Agent::launch(Task& task) {
                                                                            : disk::Mode::RW;
       view.task_id = task_id;
       view.volume_id = resource.disk().persistence().id();
-      // Resource sizes are in MB (2^20 bytes).
-      view.quota_bytes = static_cast<uint64_t>(std::llround(resource.scalar().value() * 1048576.0));
+      view.quota_bytes = megabytesToBytes(resource.scalar().value());
       try {
         source = disk_->addView(view);
       } catch (const disk::DiskError& e) {

@@ -290,6 +290,12 @@ void FuseDisk::removeView(const std::string& view_id) {
   impl_->fs->removeView(view_id);
 }
 
+std::optional<uint64_t> FuseDisk::setQuota(const std::filesystem::path& volume_dir,
+                                           uint64_t quota_bytes) {
+  std::lock_guard lock(impl_->mu);
+  return impl_->fs->setQuota(volume_dir, quota_bytes);
+}
+
 void FuseDisk::unmount() {
   std::lock_guard lock(impl_->mu);
   impl_->unmount();
