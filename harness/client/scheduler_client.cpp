@@ -158,17 +158,33 @@ void SchedulerClient::onData(std::string_view bytes) {
       pending_.push_back(std::move(event));
     }
     if (decoder_.failed() && decode_error_.empty()) decode_error_ = decoder_.error();
+    // Counted while the lock is held, so that takeRefusals() cannot miss a
+    // decline decided here but not yet sent.
+    if (!declines.empty()) ++declines_in_flight_;
   }
   arrived_.notify_all();
   for (const auto& status : acks) acknowledge(status);
-  if (!declines.empty()) decline(declines);
+  if (!declines.empty()) {
+    decline(declines);
+    {
+      std::lock_guard lock(mutex_);
+      --declines_in_flight_;
+    }
+    arrived_.notify_all();
+  }
 }
 
 void SchedulerClient::declineNewOffers(bool on) {
+  std::lock_guard lock(mutex_);
   decline_offers_ = on;
 }
 
 bool SchedulerClient::takeRefusals() {
+  // A REVIVE sent before the DECLINE reaches the master would leave the
+  // decline's long filter in place: wait until declines decided while
+  // offers were being declined have been answered.
+  std::unique_lock lock(mutex_);
+  arrived_.wait_for(lock, kDeclineWait, [&] { return declines_in_flight_ == 0; });
   return refusing_.exchange(false);
 }
 

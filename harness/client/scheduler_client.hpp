@@ -89,8 +89,11 @@ class SchedulerClient {
   void declineNewOffers(bool on);
   static constexpr double kIdleRefuseSeconds = 3600;
   // Whether offers were declined that way since the last call: the
-  // framework must REVIVE before it waits for an offer again.
+  // framework must REVIVE before it waits for an offer again. Returns once
+  // those DECLINE calls were answered (at most kDeclineWait), so that the
+  // REVIVE comes after them.
   bool takeRefusals();
+  static constexpr std::chrono::milliseconds kDeclineWait{10000};
 
   // Every event received so far, in order.
   std::vector<Event> history() const;
@@ -118,7 +121,8 @@ class SchedulerClient {
   std::string end_;
   bool ended_ = false;
   std::string decode_error_;
-  std::atomic<bool> decline_offers_{false};
+  std::atomic<bool> decline_offers_{false};  // changed under mutex_
+  int declines_in_flight_ = 0;  // decided in onData, DECLINE not yet answered
   std::atomic<bool> refusing_{false};
 };
 
