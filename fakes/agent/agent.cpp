@@ -31,6 +31,7 @@ Agent::Agent(asio::io_context& io, AgentFlags flags)
       registration_timer_(io),
       health_timer_(io),
       retry_timer_(io),
+      gc_timer_(io),
       child_signals_(io, SIGCHLD) {
   auto parsed = fakes::parseResourcesFlag(flags_.resources);
   if (!parsed) throw AgentStartError(2, "--resources: " + parsed.error());
@@ -87,6 +88,7 @@ Agent::Agent(asio::io_context& io, AgentFlags flags)
   std::filesystem::create_directories(metaDir(), ec);
   if (ec) throw AgentStartError(3, "cannot create " + metaDir().string() + ": " + ec.message());
   recoverTasks();
+  scheduleLeftoverSandboxes();
 
   installHandlers();
   process_.onHttp([this](std::shared_ptr<http::Exchange> exchange) { handleHttp(exchange); });
@@ -114,6 +116,7 @@ void Agent::stop() {
   registration_timer_.cancel();
   health_timer_.cancel();
   retry_timer_.cancel();
+  gc_timer_.cancel();
   child_signals_.cancel();
   for (auto& [framework_id, tasks] : tasks_) {
     for (auto& [task_id, task] : tasks) {

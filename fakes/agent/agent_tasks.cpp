@@ -53,7 +53,7 @@ void Agent::runTask(internal::RunTaskMessage&& message) {
   task.framework = message.framework();
   task.executor_id = task_id;
   task.container_id = wire::randomUuidString();
-  task.sandbox = flags_.work_dir / "sandboxes" / safeName(framework_id) /
+  task.sandbox = sandboxRoot() / safeName(framework_id) /
                  (safeName(task_id) + "-" + task.container_id.substr(0, 8));
   if (usesUnknownVolumes(task.info.resources())) {
     finish(task, partitionAware(task.framework) ? mesos::TASK_DROPPED : mesos::TASK_LOST,
@@ -76,7 +76,7 @@ void Agent::runTaskGroup(internal::RunTaskGroupMessage&& message) {
   if (executor.container_id.empty()) {
     executor.info = message.executor();
     executor.container_id = wire::randomUuidString();
-    executor.sandbox = flags_.work_dir / "sandboxes" / safeName(framework_id) /
+    executor.sandbox = sandboxRoot() / safeName(framework_id) /
                        (safeName(executor_id) + "-" + executor.container_id.substr(0, 8));
   }
   bool unknown = usesUnknownVolumes(executor.info.resources());
@@ -245,6 +245,7 @@ void Agent::taskExited(Task& task, int wait_status) {
   std::string message = describeWaitStatus(wait_status);
   log::info("task ", task.info.task_id().value(), ": ", message);
   if (task.terminating) {
+    if (!task.in_group) scheduleGc(task.sandbox);
     task.state = mesos::TASK_KILLED;
     const std::string framework_id = task.framework.id().value();
     const std::string task_id = task.info.task_id().value();
@@ -263,6 +264,9 @@ void Agent::finish(Task& task, mesos::TaskState state, const std::string& messag
                    mesos::TaskStatus::Source source,
                    std::optional<mesos::TaskStatus::Reason> reason) {
   sendStatus(task, state, message, source, reason);
+  // A command task is its own executor: its sandbox goes now. A task
+  // group's sandboxes go with their executor's.
+  if (!task.in_group) scheduleGc(task.sandbox);
   if (task.in_group) {
     groupTaskEnded(task.framework.id().value(), task.executor_id, task.info.task_id().value(),
                    state);
@@ -293,6 +297,7 @@ void Agent::groupTaskEnded(const std::string& framework_id, const std::string& e
   }
   if (!executor->live.empty()) return;
   log::info("executor ", executor_id, " of framework ", framework_id, " has no tasks left");
+  scheduleGc(executor->sandbox);
   internal::ExitedExecutorMessage exited;
   exited.mutable_framework_id()->set_value(framework_id);
   exited.mutable_executor_id()->set_value(executor_id);
@@ -366,6 +371,10 @@ void Agent::shutdownFramework(const std::string& framework_id) {
         terminate(*task, flags_.executor_shutdown_grace_period);
       }
     }
+  }
+  // Their sandboxes go too, once their tasks have ended (sandboxInUse).
+  if (auto it = executors_.find(framework_id); it != executors_.end()) {
+    for (const auto& [executor_id, executor] : it->second) scheduleGc(executor.sandbox);
   }
   executors_.erase(framework_id);
   log::info("shutting down framework ", framework_id);
