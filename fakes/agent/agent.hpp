@@ -21,6 +21,7 @@
 #include <set>
 #include <string>
 
+#include "fakes/agent/agent_support.hpp"
 #include "fakes/agent/disk/fuse_disk.hpp"
 #include "fakes/agent/tasks/launcher.hpp"
 #include "fakes/agent/volumes.hpp"
@@ -89,6 +90,9 @@ class Agent {
     std::string container_id;
     std::filesystem::path sandbox;
     std::vector<std::string> views;
+    // The backing directories of the volumes it uses (whether another task
+    // still uses a volume decides its ownership, SV-LAUNCH-10).
+    std::vector<std::filesystem::path> volume_dirs;
     LaunchedTask process;
     bool running = false;      // the process exists
     bool killing = false;      // a kill was requested
@@ -143,6 +147,10 @@ class Agent {
   void shutdownFramework(const std::string& framework_id);
   void releaseViews(Task& task);
   std::vector<std::filesystem::path> hiddenFromTasks() const;
+  // Hands the volume at `volume_dir` to the task's user unless another
+  // running task uses it (SV-LAUNCH-10, without --volume_gid_range).
+  void giveVolumeTo(const Task& task, const std::filesystem::path& volume_dir,
+                    const TaskUser& user);
   Task* findTask(const std::string& framework_id, const std::string& task_id);
   void forgetTask(const std::string& framework_id, const std::string& task_id);
 

@@ -3,9 +3,12 @@
 
 #include <google/protobuf/repeated_field.h>
 
+#include <sys/types.h>
+
 #include <cstdint>
 #include <string>
 
+#include "harness/util/result.hpp"
 #include "fakes/common/resources.hpp"
 #include "mesos/mesos.pb.h"
 
@@ -23,6 +26,14 @@ fakes::Resources toV1(const google::protobuf::RepeatedPtrField<mesos::Resource>&
 
 // A disk resource's size (MB, 2^20 bytes) in bytes.
 std::uint64_t megabytesToBytes(double megabytes);
+
+// The user a task runs as (SV-LAUNCH-10), from the user database.
+struct TaskUser {
+  std::string name;
+  uid_t uid = 0;
+  gid_t gid = 0;  // the user's primary group
+};
+Result<TaskUser> lookUpUser(const std::string& name);
 
 // A path component made from an id (ids are validated by the master, but an
 // agent must not trust a path it builds from the network).

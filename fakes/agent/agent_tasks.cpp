@@ -6,8 +6,14 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include <sys/stat.h>
+
+#include <algorithm>
+#include <cerrno>
 #include <cmath>
 #include <csignal>
+#include <cstring>
+#include <optional>
 
 #include "fakes/agent/agent.hpp"
 #include "fakes/agent/agent_support.hpp"
@@ -144,6 +150,38 @@ void Agent::launch(Task& task) {
   }
   spec.hidden = hiddenFromTasks();
 
+  // SV-LAUNCH-10: the task runs as CommandInfo.user, else as
+  // FrameworkInfo.user, and owns its sandbox.
+  const std::string user =
+      task.info.command().has_user() ? task.info.command().user() : task.framework.user();
+  std::optional<TaskUser> owner;
+  if (!user.empty()) {
+    auto found = lookUpUser(user);
+    if (!found) {
+      finish(task, mesos::TASK_FAILED, "Failed to launch container: " + found.error(),
+             mesos::TaskStatus::SOURCE_SLAVE, mesos::TaskStatus::REASON_CONTAINER_LAUNCH_FAILED);
+      return;
+    }
+    owner = *found;
+    if (geteuid() == 0) {
+      spec.uid = owner->uid;
+      spec.gid = owner->gid;
+      if (::chown(task.sandbox.c_str(), owner->uid, owner->gid) != 0) {
+        finish(task, mesos::TASK_FAILED,
+               "Failed to launch container: cannot chown the sandbox to user '" + user +
+                   "': " + std::strerror(errno),
+               mesos::TaskStatus::SOURCE_SLAVE, mesos::TaskStatus::REASON_CONTAINER_LAUNCH_FAILED);
+        return;
+      }
+    } else if (owner->uid != geteuid()) {
+      finish(task, mesos::TASK_FAILED,
+             "Failed to launch container: the agent does not run as root and cannot run a task "
+             "as user '" + user + "'",
+             mesos::TaskStatus::SOURCE_SLAVE, mesos::TaskStatus::REASON_CONTAINER_LAUNCH_FAILED);
+      return;
+    }
+  }
+
   // Each volume the task names appears at <sandbox>/<container_path>, seen
   // through a view with the mode of the task's own resource (H-RO-3) and
   // holding at most the volume's size (its quota).
@@ -160,6 +198,8 @@ void Agent::launch(Task& task) {
       continue;
     }
     auto volume_dir = volumePath(backing(), resource);
+    if (owner && geteuid() == 0) giveVolumeTo(task, volume_dir, *owner);
+    task.volume_dirs.push_back(volume_dir);
     std::filesystem::path source = volume_dir;
     if (disk_) {
       disk::ViewSpec view;
@@ -195,6 +235,32 @@ void Agent::launch(Task& task) {
   log::info("task ", task_id, " started (pid ", task.process.pid, ")");
   sendStatus(task, mesos::TASK_STARTING, "", mesos::TaskStatus::SOURCE_EXECUTOR);
   sendStatus(task, mesos::TASK_RUNNING, "", mesos::TaskStatus::SOURCE_EXECUTOR);
+}
+
+// As Mesos's filesystem isolators do: the volume's root directory goes to
+// the task's user and group, but only if no other container uses the volume
+// now; otherwise it stays, and the task may find it cannot write.
+void Agent::giveVolumeTo(const Task& task, const std::filesystem::path& volume_dir,
+                         const TaskUser& user) {
+  for (const auto& [framework_id, tasks] : tasks_) {
+    for (const auto& [task_id, other] : tasks) {
+      if (&other == &task || !other.running) continue;
+      if (std::find(other.volume_dirs.begin(), other.volume_dirs.end(), volume_dir) !=
+          other.volume_dirs.end()) {
+        log::info("Leaving the ownership of the persistent volume at '", volume_dir.string(),
+                  "' unchanged because it is in use");
+        return;
+      }
+    }
+  }
+  struct stat st {};
+  if (::lstat(volume_dir.c_str(), &st) != 0 || !S_ISDIR(st.st_mode)) return;
+  if (st.st_uid == user.uid && st.st_gid == user.gid) return;
+  log::info("changing the ownership of the persistent volume at '", volume_dir.string(),
+            "' to user '", user.name, "' (", user.uid, ":", user.gid, ")");
+  if (::lchown(volume_dir.c_str(), user.uid, user.gid) != 0) {
+    log::warning("cannot chown ", volume_dir.string(), ": ", std::strerror(errno));
+  }
 }
 
 std::vector<std::filesystem::path> Agent::hiddenFromTasks() const {
