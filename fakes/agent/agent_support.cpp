@@ -19,8 +19,8 @@ Result<TaskUser> lookUpUser(const std::string& name) {
   struct passwd* found = nullptr;
   const int err = ::getpwnam_r(name.c_str(), &entry, buffer.data(), buffer.size(), &found);
   if (found == nullptr) {
-    return Error{"Failed to get user information for '" + name + "': " +
-                 (err != 0 ? std::strerror(err) : "no such user")};
+    return Error{"Failed to get user information for '" + name +
+                 "': " + (err != 0 ? std::strerror(err) : "no such user")};
   }
   return TaskUser{name, entry.pw_uid, entry.pw_gid};
 }

@@ -2,14 +2,13 @@
 // Small helpers the parts of the Agent class share (agent*.cpp).
 
 #include <google/protobuf/repeated_field.h>
-
 #include <sys/types.h>
 
 #include <cstdint>
 #include <string>
 
-#include "harness/util/result.hpp"
 #include "fakes/common/resources.hpp"
+#include "harness/util/result.hpp"
 #include "mesos/mesos.pb.h"
 
 namespace svh::agent {

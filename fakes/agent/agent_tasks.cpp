@@ -3,10 +3,9 @@
 // with the mode of the task's own resource; kills with a grace period;
 // framework shutdown.
 
+#include <sys/stat.h>
 #include <sys/wait.h>
 #include <unistd.h>
-
-#include <sys/stat.h>
 
 #include <algorithm>
 #include <cerrno>
@@ -176,7 +175,8 @@ void Agent::launch(Task& task) {
     } else if (owner->uid != geteuid()) {
       finish(task, mesos::TASK_FAILED,
              "Failed to launch container: the agent does not run as root and cannot run a task "
-             "as user '" + user + "'",
+             "as user '" +
+                 user + "'",
              mesos::TaskStatus::SOURCE_SLAVE, mesos::TaskStatus::REASON_CONTAINER_LAUNCH_FAILED);
       return;
     }

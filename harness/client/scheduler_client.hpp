@@ -122,7 +122,7 @@ class SchedulerClient {
   bool ended_ = false;
   std::string decode_error_;
   std::atomic<bool> decline_offers_{false};  // changed under mutex_
-  int declines_in_flight_ = 0;  // decided in onData, DECLINE not yet answered
+  int declines_in_flight_ = 0;               // decided in onData, DECLINE not yet answered
   std::atomic<bool> refusing_{false};
 };
 

@@ -177,8 +177,7 @@ void dropCapabilities() {
   // not look up supplementary ones.
   if (spec.uid >= 0) {
     const auto gid = static_cast<gid_t>(spec.gid);
-    if (setgroups(1, &gid) != 0 || setgid(gid) != 0 ||
-        setuid(static_cast<uid_t>(spec.uid)) != 0) {
+    if (setgroups(1, &gid) != 0 || setgid(gid) != 0 || setuid(static_cast<uid_t>(spec.uid)) != 0) {
       dprintf(2, "svh-task: cannot run as uid %ld gid %ld: %s\n", spec.uid, spec.gid,
               std::strerror(errno));
       _exit(127);
