@@ -1,7 +1,12 @@
 // Data lifecycle (SPEC H-DATA, H-STATE-1, SV-CREATE-4): where a volume's
-// data lives on the agent, who sees it and for how long, and whether the
-// master's state agrees with its offers.
+// data lives on the agent, who sees it and for how long (also once the
+// agent's GC removed the sandboxes of the tasks that used it), and whether
+// the master's state agrees with its offers.
 
+#include <chrono>
+#include <thread>
+
+#include "fakes/common/duration.hpp"
 #include "harness/client/operator_client.hpp"
 #include "harness/scenario/common_steps.hpp"
 #include "harness/scenario/files.hpp"
@@ -38,6 +43,63 @@ SVH_CHECK(DataLifecycle, LaterTasksSeeWhatEarlierTasksWrote, "H-DATA-1 H-DATA-2"
   auto end = fw.awaitTaskState(reader.taskId(), {TASK_FINISHED, TASK_FAILED});
   EXPECT_EQ(end.state(), TASK_FINISHED)
       << "H-DATA-2: a later task did not find what an earlier one wrote: " << describe(end);
+}
+
+// H-DATA-5 (MESOS-7366): the agent's sandbox GC removes an ended task's
+// sandbox, in which the task left symlinks to the volume (its view, a file
+// in it, the volume's backing directory); the volume's data stays, for the
+// next task. The run's svh-agents have a short --gc_delay
+// (ClusterOptions::gc_delay); /state tells when the GC removed a sandbox.
+SVH_CHECK(DataLifecycle, RemovingAnEndedTasksSandboxLeavesTheVolumeData, "H-DATA-5") {
+  if (auto why = needsLocalAgents()) GTEST_SKIP() << *why;
+  auto& agent = cluster().agents().front();
+  const std::string role = unique("data");
+  Framework fw(cluster().master(), spec(role));
+  fw.subscribe();
+  auto v1 = volume("v1").role(role).size(32).shared();
+  auto offer = createVolumes(fw, agent.id, {v1});
+  const auto backing = volumeDir(agent, role, "v1");
+  auto writer = task("writer").on(agent.id).uses(v1).command(
+      "echo precious > data/f && mkdir data/sub && echo deep > data/sub/g && "
+      "ln -s data view-link && ln -s \"$PWD/data/f\" file-link && ln -s '" +
+      backing.string() + "' backing-link");
+  fw.accept(offer, {launch({writer})});
+  auto end = fw.awaitTaskState(writer.taskId(), {TASK_FINISHED, TASK_FAILED});
+  ASSERT_EQ(end.state(), TASK_FINISHED) << "the writer could not set up: " << describe(end);
+  auto sandbox = agent.sandboxOf(writer.taskId());
+
+  std::string delay_flag = agent.flags()["flags"].value("gc_delay", "");
+  auto delay = fakes::parseDuration(delay_flag);
+  ASSERT_TRUE(delay.has_value()) << "the agent's /flags has no gc_delay: '" << delay_flag << "'";
+  const auto wait = std::chrono::duration_cast<std::chrono::milliseconds>(*delay) + kDefaultWait;
+  auto removed = [&] {
+    for (const auto& t : agent.state().value("completed_tasks", nlohmann::json::array())) {
+      if (t.value("id", "") == writer.taskId()) return t.value("sandbox_removed", false);
+    }
+    return false;
+  };
+  bool gone = false;
+  for (auto deadline = std::chrono::steady_clock::now() + wait;
+       !gone && std::chrono::steady_clock::now() < deadline;) {
+    gone = removed();
+    if (!gone) std::this_thread::sleep_for(std::chrono::milliseconds(50));
+  }
+  ASSERT_TRUE(gone) << "waited " << wait.count() << "ms (--gc_delay=" << delay_flag
+                    << " and more) for the agent's /state to show the writer's sandbox removed";
+  EXPECT_FALSE(std::filesystem::exists(std::filesystem::symlink_status(sandbox)))
+      << "/state says the GC removed " << sandbox << ", but it is still there";
+  EXPECT_EQ(readFile(backing / "f"), "precious\n") << "H-DATA-5: the sandbox GC touched the data";
+  EXPECT_EQ(readFile(backing / "sub" / "g"), "deep\n")
+      << "H-DATA-5: the sandbox GC touched the data";
+
+  offer = fw.awaitOffer(allOf({onAgent(agent.id), hasVolume("v1")}),
+                        "an offer with v1 after its writer's sandbox was removed");
+  auto reader = task("reader").on(agent.id).uses(v1).command(
+      "test \"$(cat data/f)\" = precious && test \"$(cat data/sub/g)\" = deep");
+  fw.accept(offer, {launch({reader})});
+  auto read = fw.awaitTaskState(reader.taskId(), {TASK_FINISHED, TASK_FAILED});
+  EXPECT_EQ(read.state(), TASK_FINISHED)
+      << "H-DATA-5: after the sandbox GC a later task did not find the data: " << describe(read);
 }
 
 SVH_CHECK(DataLifecycle, AVolumeLivesUnderItsRoleOnTheAgent, "SV-CREATE-4") {

@@ -31,6 +31,7 @@ Agent::Agent(asio::io_context& io, AgentFlags flags)
       registration_timer_(io),
       health_timer_(io),
       retry_timer_(io),
+      gc_timer_(io),
       child_signals_(io, SIGCHLD) {
   auto parsed = fakes::parseResourcesFlag(flags_.resources);
   if (!parsed) throw AgentStartError(2, "--resources: " + parsed.error());
@@ -87,6 +88,7 @@ Agent::Agent(asio::io_context& io, AgentFlags flags)
   std::filesystem::create_directories(metaDir(), ec);
   if (ec) throw AgentStartError(3, "cannot create " + metaDir().string() + ": " + ec.message());
   recoverTasks();
+  scheduleLeftoverSandboxes();
 
   installHandlers();
   process_.onHttp([this](std::shared_ptr<http::Exchange> exchange) { handleHttp(exchange); });
@@ -114,6 +116,7 @@ void Agent::stop() {
   registration_timer_.cancel();
   health_timer_.cancel();
   retry_timer_.cancel();
+  gc_timer_.cancel();
   child_signals_.cancel();
   for (auto& [framework_id, tasks] : tasks_) {
     for (auto& [task_id, task] : tasks) {
@@ -198,9 +201,13 @@ void Agent::registerWithMaster() {
     *info.add_resources() = wire::evolve<mesos::Resource>(v0);
   }
   auto capabilities = [](auto* message) {
+    // RESIZE_VOLUME: GROW_VOLUME and SHRINK_VOLUME reach this agent as new
+    // checkpointed resources (a master sends ApplyOperationMessage only to
+    // agents with RESOURCE_PROVIDER; Master::_apply), see checkpointResources.
     for (auto type :
          {mesos::SlaveInfo::Capability::MULTI_ROLE, mesos::SlaveInfo::Capability::HIERARCHICAL_ROLE,
-          mesos::SlaveInfo::Capability::RESERVATION_REFINEMENT}) {
+          mesos::SlaveInfo::Capability::RESERVATION_REFINEMENT,
+          mesos::SlaveInfo::Capability::RESIZE_VOLUME}) {
       message->add_agent_capabilities()->set_type(type);
     }
   };
@@ -368,9 +375,32 @@ void Agent::checkpointResources(const google::protobuf::RepeatedPtrField<mesos::
   auto changes = syncVolumes(backing(), checkpointed_, next);
   for (const auto& path : changes.created) log::info("created volume ", path.string());
   for (const auto& path : changes.removed) log::info("removed volume ", path.string());
+  for (const auto& resized : changes.resized) resizeVolume(resized);
   for (const auto& error : changes.errors) log::error(error);
   checkpointed_ = next;
   writeCheckpoint();
+}
+
+// GROW_VOLUME or SHRINK_VOLUME: the data stays where it is; what changes is
+// the quota the FUSE disk enforces, now for views that use the volume (their
+// files may still be open) and later for new ones, which ask for the new
+// size. Shrinking below the usage deletes nothing: as under a Mesos agent's
+// disk/xfs hard limit, writes that would grow the volume fail (ENOSPC here)
+// until enough is removed.
+void Agent::resizeVolume(const VolumeChanges::Resized& resized) {
+  log::info("volume ", resized.id, " at ", resized.path.string(), " resized from ",
+            resized.before_mb, " MB to ", resized.after_mb, " MB");
+  if (!disk_) return;
+  const auto bytes = megabytesToBytes(resized.after_mb);
+  try {
+    auto usage = disk_->setQuota(resized.path, bytes);
+    if (usage && *usage > bytes) {
+      log::warning("volume ", resized.id, " holds ", *usage, " bytes, more than its new size of ",
+                   bytes, ": nothing is removed, and writes that would grow it fail with ENOSPC");
+    }
+  } catch (const disk::DiskError& e) {
+    log::error("cannot apply the new size of volume ", resized.id, ": ", e.what());
+  }
 }
 
 }  // namespace svh::agent

@@ -9,6 +9,7 @@
 //   agent_tasks.cpp    launching, killing and reaping tasks; task groups
 //   agent_updates.cpp  status update streams (retry until acknowledged)
 //   agent_recovery.cpp the task checkpoint and what a restart makes of it
+//   agent_gc.cpp       removing the sandboxes of ended tasks after --gc_delay
 //   agent_state.cpp    /state, /flags, /health
 
 #include <chrono>
@@ -20,8 +21,10 @@
 #include <set>
 #include <string>
 
+#include "fakes/agent/agent_support.hpp"
 #include "fakes/agent/disk/fuse_disk.hpp"
 #include "fakes/agent/tasks/launcher.hpp"
+#include "fakes/agent/volumes.hpp"
 #include "fakes/common/duration.hpp"
 #include "fakes/common/resources.hpp"
 #include "harness/http/libprocess.hpp"
@@ -42,6 +45,8 @@ struct AgentFlags {
   fakes::Duration registration_backoff_factor = std::chrono::seconds(1);
   fakes::Duration status_update_retry_interval = std::chrono::seconds(10);
   fakes::Duration executor_shutdown_grace_period = std::chrono::seconds(3);
+  // How long an ended task's sandbox stays (Mesos's --gc_delay, default 1weeks).
+  fakes::Duration gc_delay = std::chrono::hours(24 * 7);
   std::set<std::string> faults;
 };
 
@@ -85,6 +90,9 @@ class Agent {
     std::string container_id;
     std::filesystem::path sandbox;
     std::vector<std::string> views;
+    // The backing directories of the volumes it uses (whether another task
+    // still uses a volume decides its ownership, SV-LAUNCH-10).
+    std::vector<std::filesystem::path> volume_dirs;
     LaunchedTask process;
     bool running = false;      // the process exists
     bool killing = false;      // a kill was requested
@@ -113,6 +121,7 @@ class Agent {
   void reconcile(const mesos::internal::SlaveReregisteredMessage& message);
   void ping(const wire::Upid& from, const mesos::internal::PingSlaveMessage& message);
   void checkpointResources(const google::protobuf::RepeatedPtrField<mesos::Resource>& resources);
+  void resizeVolume(const VolumeChanges::Resized& resized);
   void masterLost(const std::string& why);
   void checkMasterHealth();
 
@@ -138,6 +147,10 @@ class Agent {
   void shutdownFramework(const std::string& framework_id);
   void releaseViews(Task& task);
   std::vector<std::filesystem::path> hiddenFromTasks() const;
+  // Hands the volume at `volume_dir` to the task's user unless another
+  // running task uses it (SV-LAUNCH-10, without --volume_gid_range).
+  void giveVolumeTo(const Task& task, const std::filesystem::path& volume_dir,
+                    const TaskUser& user);
   Task* findTask(const std::string& framework_id, const std::string& task_id);
   void forgetTask(const std::string& framework_id, const std::string& task_id);
 
@@ -156,12 +169,25 @@ class Agent {
   void checkpointTasks() const;
   void recoverTasks();
 
+  // sandbox garbage collection (agent_gc.cpp)
+  using WallClock = std::chrono::system_clock;
+  // Removes `sandbox` at `due` (default: --gc_delay from now).
+  void scheduleGc(const std::filesystem::path& sandbox,
+                  std::optional<WallClock::time_point> due = std::nullopt);
+  // Sandboxes found on disk at start (left by an earlier run): each goes
+  // --gc_delay after it last changed, unless a task the agent knows is in it.
+  void scheduleLeftoverSandboxes();
+  void armGcTimer();
+  void collectGarbage();
+  bool sandboxInUse(const std::filesystem::path& sandbox) const;
+
   // state (agent_state.cpp)
   void handleHttp(std::shared_ptr<http::Exchange> exchange);
 
   std::filesystem::path backing() const { return flags_.work_dir / "disk"; }
   std::filesystem::path metaDir() const { return flags_.work_dir / "meta"; }
   std::filesystem::path traceFile() const { return flags_.work_dir / "trace.jsonl"; }
+  std::filesystem::path sandboxRoot() const { return flags_.work_dir / "sandboxes"; }
 
   asio::io_context& io_;
   AgentFlags flags_;
@@ -181,6 +207,7 @@ class Agent {
   asio::steady_timer registration_timer_;
   asio::steady_timer health_timer_;
   asio::steady_timer retry_timer_;
+  asio::steady_timer gc_timer_;
   asio::signal_set child_signals_;
   // framework id -> task id -> task
   std::map<std::string, std::map<std::string, Task>> tasks_;
@@ -198,6 +225,10 @@ class Agent {
     std::filesystem::path sandbox;
   };
   std::deque<CompletedTask> completed_;
+  // Sandboxes waiting for removal, and when they go.
+  std::map<std::filesystem::path, WallClock::time_point> gc_scheduled_;
+  // Sandboxes the GC removed (the latest 1000), for /state.
+  std::deque<std::filesystem::path> gc_removed_;
   int next_view_ = 0;
   bool stopped_ = false;
 };

@@ -6,6 +6,7 @@
 
 #include "fakes/agent/agent.hpp"
 #include "fakes/agent/volumes.hpp"
+#include "fakes/common/duration.hpp"
 #include "fakes/common/resources.hpp"
 
 namespace svh::agent {
@@ -20,6 +21,7 @@ void Agent::handleHttp(std::shared_ptr<http::Exchange> exchange) {
     f["work_dir"] = flags_.work_dir.string();
     f["resources"] = flags_.resources;
     f["disk"] = flags_.disk;
+    f["gc_delay"] = fakes::formatDuration(flags_.gc_delay);
     // What H-RO-1 checks look at: whether this agent enforces RO.
     f["isolation"] = disk_ ? "svh/fuse" : "svh/plain";
     f["launcher"] = isolate_ ? "svh/namespaces" : "svh/posix";
@@ -53,6 +55,7 @@ void Agent::handleHttp(std::shared_ptr<http::Exchange> exchange) {
       volumes.push_back({{"id", entry.resource.disk().persistence().id()},
                          {"role", fakes::reservationRole(entry.resource)},
                          {"shared", entry.resource.has_shared()},
+                         {"size", entry.resource.scalar().value()},
                          {"path", volumePath(backing(), entry.resource).string()}});
     }
     state["volumes"] = volumes;
@@ -69,14 +72,29 @@ void Agent::handleHttp(std::shared_ptr<http::Exchange> exchange) {
       }
     }
     state["tasks"] = tasks;
+    auto removed = [&](const std::filesystem::path& sandbox) {
+      for (const auto& gone : gc_removed_) {
+        auto rel = sandbox.lexically_relative(gone);
+        if (!rel.empty() && *rel.begin() != "..") return true;
+      }
+      return false;
+    };
     ordered_json completed = ordered_json::array();
     for (const auto& task : completed_) {
       completed.push_back({{"id", task.task_id},
                            {"framework_id", task.framework_id},
                            {"state", mesos::TaskState_Name(task.state)},
-                           {"sandbox", task.sandbox.string()}});
+                           {"sandbox", task.sandbox.string()},
+                           {"sandbox_removed", removed(task.sandbox)}});
     }
     state["completed_tasks"] = completed;
+    // The sandbox GC: what it removed, and what it will remove.
+    ordered_json gone = ordered_json::array();
+    for (const auto& sandbox : gc_removed_) gone.push_back(sandbox.string());
+    state["removed_sandboxes"] = gone;
+    ordered_json pending = ordered_json::array();
+    for (const auto& [sandbox, when] : gc_scheduled_) pending.push_back(sandbox.string());
+    state["sandboxes_to_remove"] = pending;
     // Only a FUSE disk writes a trace.
     state["trace"] = disk_ ? ordered_json(traceFile().string()) : ordered_json(nullptr);
     return json(state);

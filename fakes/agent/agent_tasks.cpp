@@ -3,11 +3,16 @@
 // with the mode of the task's own resource; kills with a grace period;
 // framework shutdown.
 
+#include <sys/stat.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include <algorithm>
+#include <cerrno>
 #include <cmath>
 #include <csignal>
+#include <cstring>
+#include <optional>
 
 #include "fakes/agent/agent.hpp"
 #include "fakes/agent/agent_support.hpp"
@@ -53,7 +58,7 @@ void Agent::runTask(internal::RunTaskMessage&& message) {
   task.framework = message.framework();
   task.executor_id = task_id;
   task.container_id = wire::randomUuidString();
-  task.sandbox = flags_.work_dir / "sandboxes" / safeName(framework_id) /
+  task.sandbox = sandboxRoot() / safeName(framework_id) /
                  (safeName(task_id) + "-" + task.container_id.substr(0, 8));
   if (usesUnknownVolumes(task.info.resources())) {
     finish(task, partitionAware(task.framework) ? mesos::TASK_DROPPED : mesos::TASK_LOST,
@@ -76,7 +81,7 @@ void Agent::runTaskGroup(internal::RunTaskGroupMessage&& message) {
   if (executor.container_id.empty()) {
     executor.info = message.executor();
     executor.container_id = wire::randomUuidString();
-    executor.sandbox = flags_.work_dir / "sandboxes" / safeName(framework_id) /
+    executor.sandbox = sandboxRoot() / safeName(framework_id) /
                        (safeName(executor_id) + "-" + executor.container_id.substr(0, 8));
   }
   bool unknown = usesUnknownVolumes(executor.info.resources());
@@ -144,6 +149,39 @@ void Agent::launch(Task& task) {
   }
   spec.hidden = hiddenFromTasks();
 
+  // SV-LAUNCH-10: the task runs as CommandInfo.user, else as
+  // FrameworkInfo.user, and owns its sandbox.
+  const std::string user =
+      task.info.command().has_user() ? task.info.command().user() : task.framework.user();
+  std::optional<TaskUser> owner;
+  if (!user.empty()) {
+    auto found = lookUpUser(user);
+    if (!found) {
+      finish(task, mesos::TASK_FAILED, "Failed to launch container: " + found.error(),
+             mesos::TaskStatus::SOURCE_SLAVE, mesos::TaskStatus::REASON_CONTAINER_LAUNCH_FAILED);
+      return;
+    }
+    owner = *found;
+    if (geteuid() == 0) {
+      spec.uid = owner->uid;
+      spec.gid = owner->gid;
+      if (::chown(task.sandbox.c_str(), owner->uid, owner->gid) != 0) {
+        finish(task, mesos::TASK_FAILED,
+               "Failed to launch container: cannot chown the sandbox to user '" + user +
+                   "': " + std::strerror(errno),
+               mesos::TaskStatus::SOURCE_SLAVE, mesos::TaskStatus::REASON_CONTAINER_LAUNCH_FAILED);
+        return;
+      }
+    } else if (owner->uid != geteuid()) {
+      finish(task, mesos::TASK_FAILED,
+             "Failed to launch container: the agent does not run as root and cannot run a task "
+             "as user '" +
+                 user + "'",
+             mesos::TaskStatus::SOURCE_SLAVE, mesos::TaskStatus::REASON_CONTAINER_LAUNCH_FAILED);
+      return;
+    }
+  }
+
   // Each volume the task names appears at <sandbox>/<container_path>, seen
   // through a view with the mode of the task's own resource (H-RO-3) and
   // holding at most the volume's size (its quota).
@@ -160,6 +198,8 @@ void Agent::launch(Task& task) {
       continue;
     }
     auto volume_dir = volumePath(backing(), resource);
+    if (owner && geteuid() == 0) giveVolumeTo(task, volume_dir, *owner);
+    task.volume_dirs.push_back(volume_dir);
     std::filesystem::path source = volume_dir;
     if (disk_) {
       disk::ViewSpec view;
@@ -169,8 +209,7 @@ void Agent::launch(Task& task) {
                                                                            : disk::Mode::RW;
       view.task_id = task_id;
       view.volume_id = resource.disk().persistence().id();
-      // Resource sizes are in MB (2^20 bytes).
-      view.quota_bytes = static_cast<uint64_t>(std::llround(resource.scalar().value() * 1048576.0));
+      view.quota_bytes = megabytesToBytes(resource.scalar().value());
       try {
         source = disk_->addView(view);
       } catch (const disk::DiskError& e) {
@@ -196,6 +235,32 @@ void Agent::launch(Task& task) {
   log::info("task ", task_id, " started (pid ", task.process.pid, ")");
   sendStatus(task, mesos::TASK_STARTING, "", mesos::TaskStatus::SOURCE_EXECUTOR);
   sendStatus(task, mesos::TASK_RUNNING, "", mesos::TaskStatus::SOURCE_EXECUTOR);
+}
+
+// As Mesos's filesystem isolators do: the volume's root directory goes to
+// the task's user and group, but only if no other container uses the volume
+// now; otherwise it stays, and the task may find it cannot write.
+void Agent::giveVolumeTo(const Task& task, const std::filesystem::path& volume_dir,
+                         const TaskUser& user) {
+  for (const auto& [framework_id, tasks] : tasks_) {
+    for (const auto& [task_id, other] : tasks) {
+      if (&other == &task || !other.running) continue;
+      if (std::find(other.volume_dirs.begin(), other.volume_dirs.end(), volume_dir) !=
+          other.volume_dirs.end()) {
+        log::info("Leaving the ownership of the persistent volume at '", volume_dir.string(),
+                  "' unchanged because it is in use");
+        return;
+      }
+    }
+  }
+  struct stat st {};
+  if (::lstat(volume_dir.c_str(), &st) != 0 || !S_ISDIR(st.st_mode)) return;
+  if (st.st_uid == user.uid && st.st_gid == user.gid) return;
+  log::info("changing the ownership of the persistent volume at '", volume_dir.string(),
+            "' to user '", user.name, "' (", user.uid, ":", user.gid, ")");
+  if (::lchown(volume_dir.c_str(), user.uid, user.gid) != 0) {
+    log::warning("cannot chown ", volume_dir.string(), ": ", std::strerror(errno));
+  }
 }
 
 std::vector<std::filesystem::path> Agent::hiddenFromTasks() const {
@@ -246,6 +311,7 @@ void Agent::taskExited(Task& task, int wait_status) {
   std::string message = describeWaitStatus(wait_status);
   log::info("task ", task.info.task_id().value(), ": ", message);
   if (task.terminating) {
+    if (!task.in_group) scheduleGc(task.sandbox);
     task.state = mesos::TASK_KILLED;
     const std::string framework_id = task.framework.id().value();
     const std::string task_id = task.info.task_id().value();
@@ -264,6 +330,9 @@ void Agent::finish(Task& task, mesos::TaskState state, const std::string& messag
                    mesos::TaskStatus::Source source,
                    std::optional<mesos::TaskStatus::Reason> reason) {
   sendStatus(task, state, message, source, reason);
+  // A command task is its own executor: its sandbox goes now. A task
+  // group's sandboxes go with their executor's.
+  if (!task.in_group) scheduleGc(task.sandbox);
   if (task.in_group) {
     groupTaskEnded(task.framework.id().value(), task.executor_id, task.info.task_id().value(),
                    state);
@@ -294,6 +363,7 @@ void Agent::groupTaskEnded(const std::string& framework_id, const std::string& e
   }
   if (!executor->live.empty()) return;
   log::info("executor ", executor_id, " of framework ", framework_id, " has no tasks left");
+  scheduleGc(executor->sandbox);
   internal::ExitedExecutorMessage exited;
   exited.mutable_framework_id()->set_value(framework_id);
   exited.mutable_executor_id()->set_value(executor_id);
@@ -367,6 +437,10 @@ void Agent::shutdownFramework(const std::string& framework_id) {
         terminate(*task, flags_.executor_shutdown_grace_period);
       }
     }
+  }
+  // Their sandboxes go too, once their tasks have ended (sandboxInUse).
+  if (auto it = executors_.find(framework_id); it != executors_.end()) {
+    for (const auto& [executor_id, executor] : it->second) scheduleGc(executor.sandbox);
   }
   executors_.erase(framework_id);
   log::info("shutting down framework ", framework_id);

@@ -17,6 +17,7 @@ int main(int argc, char** argv) {
   std::string registration_backoff = "1secs";
   std::string retry_interval = "10secs";
   std::string grace = "3secs";
+  std::string gc_delay = "1weeks";
   std::string work_dir;
   std::string faults;
   bool verbose = false;
@@ -43,6 +44,9 @@ int main(int argc, char** argv) {
                  "Resend an unacknowledged status update after this long");
   app.add_option("--executor_shutdown_grace_period", grace,
                  "Time between SIGTERM and SIGKILL when a task is killed");
+  app.add_option("--gc_delay", gc_delay,
+                 "How long the sandbox of an ended task stays before it is removed (Mesos "
+                 "duration, e.g. 3days, 2weeks)");
   app.add_option("--fault", faults, "Seeded faults, comma-separated (for the harness's tests)");
   app.add_flag("--verbose", verbose, "Log every event");
   try {
@@ -62,7 +66,8 @@ int main(int argc, char** argv) {
         std::tuple{"status_update_retry_interval", &retry_interval,
                    &flags.status_update_retry_interval},
         std::tuple{"executor_shutdown_grace_period", &grace,
-                   &flags.executor_shutdown_grace_period}}) {
+                   &flags.executor_shutdown_grace_period},
+        std::tuple{"gc_delay", &gc_delay, &flags.gc_delay}}) {
     std::string error;
     auto parsed = svh::fakes::parseDuration(*text, &error);
     if (!parsed) {

@@ -1,7 +1,7 @@
 #include "fakes/agent/volumes.hpp"
 
 #include <algorithm>
-#include <set>
+#include <map>
 
 #include "fakes/agent/agent_support.hpp"
 
@@ -19,17 +19,25 @@ std::filesystem::path volumePath(const std::filesystem::path& backing,
 
 VolumeChanges syncVolumes(const std::filesystem::path& backing, const fakes::Resources& before,
                           const fakes::Resources& after) {
+  // Path -> size in MB (a volume is one entry, whatever its share count).
   auto paths = [&](const fakes::Resources& resources) {
-    std::set<std::filesystem::path> out;
+    std::map<std::filesystem::path, std::pair<std::string, double>> out;
     for (const auto& entry : resources.persistentVolumes().entries()) {
-      out.insert(volumePath(backing, entry.resource));
+      out[volumePath(backing, entry.resource)] = {entry.resource.disk().persistence().id(),
+                                                  entry.resource.scalar().value()};
     }
     return out;
   };
   auto old_paths = paths(before);
   auto new_paths = paths(after);
   VolumeChanges changes;
-  for (const auto& path : new_paths) {
+  for (const auto& [path, volume] : new_paths) {
+    auto old = old_paths.find(path);
+    if (old != old_paths.end() && old->second.second != volume.second) {
+      changes.resized.push_back({path, volume.first, old->second.second, volume.second});
+    }
+  }
+  for (const auto& [path, volume] : new_paths) {
     if (old_paths.count(path) && std::filesystem::is_directory(path)) continue;
     std::error_code ec;
     std::filesystem::create_directories(path, ec);
@@ -39,7 +47,7 @@ VolumeChanges syncVolumes(const std::filesystem::path& backing, const fakes::Res
       changes.created.push_back(path);
     }
   }
-  for (const auto& path : old_paths) {
+  for (const auto& [path, volume] : old_paths) {
     if (new_paths.count(path)) continue;
     std::error_code ec;
     std::filesystem::remove_all(path, ec);

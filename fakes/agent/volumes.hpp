@@ -20,11 +20,23 @@ std::filesystem::path volumePath(const std::filesystem::path& backing,
 struct VolumeChanges {
   std::vector<std::filesystem::path> created;
   std::vector<std::filesystem::path> removed;
+  // In both, with another size (GROW_VOLUME, SHRINK_VOLUME): the new size.
+  struct Resized {
+    std::filesystem::path path;
+    std::string id;
+    double before_mb;
+    double after_mb;
+  };
+  std::vector<Resized> resized;
   std::vector<std::string> errors;
 };
 
 // Creates the directories of volumes in `after` and not in `before`, and
-// removes those in `before` and not in `after`.
+// removes those in `before` and not in `after`. A resized volume keeps its
+// directory and data: its size is only what the disk's quota enforces, as
+// with a Mesos agent, whose disk isolators apply a volume's size to the
+// containers that use it (Slave::syncCheckpointedResources only creates and
+// deletes directories).
 VolumeChanges syncVolumes(const std::filesystem::path& backing, const fakes::Resources& before,
                           const fakes::Resources& after);
 

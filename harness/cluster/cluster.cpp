@@ -149,6 +149,7 @@ void Cluster::startAgent(AgentHandle& agent) {
                   "--registration_backoff_factor=100ms",
                   "--status_update_retry_interval=2secs",
                   "--executor_shutdown_grace_period=2secs",
+                  "--gc_delay=" + options_.gc_delay,
                   "--verbose"};
     agent.args.insert(agent.args.end(), options_.agent_args.begin(), options_.agent_args.end());
   }

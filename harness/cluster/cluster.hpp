@@ -31,6 +31,10 @@ struct ClusterOptions {
   std::string agent_resources =
       "cpus:4;mem:4096;disk:4096;disk(svh-static):128;ports:[31000-32000]";
   std::string allocation_interval = "50ms";
+  // The svh-agents' --gc_delay: short, so that a run sees sandboxes of
+  // ended tasks removed (H-DATA-5), yet long enough that a check reading an
+  // ended task's sandbox right after its terminal update never races it.
+  std::string gc_delay = "10secs";
   std::filesystem::path bin_dir;  // holds svh-master and svh-agent
   std::filesystem::path log_dir;  // master.log, agent-N.log
   std::vector<std::string> master_args;

@@ -154,12 +154,14 @@ TaskInfo TaskBuilder::build() const {
   if (executor_resources_.empty()) {
     info.mutable_command()->set_shell(true);
     info.mutable_command()->set_value(command_);
+    if (!user_.empty()) info.mutable_command()->set_user(user_);
   } else {
     // A task has a command or an executor, never both.
     auto* executor = info.mutable_executor();
     executor->set_type(mesos::v1::ExecutorInfo::CUSTOM);
     executor->mutable_executor_id()->set_value(id_ + "-executor");
     executor->mutable_command()->set_value(command_);
+    if (!user_.empty()) executor->mutable_command()->set_user(user_);
     *executor->add_resources() = harness::cpus(0.1);
     *executor->add_resources() = harness::mem(32);
     for (const auto& resource : executor_resources_) *executor->add_resources() = resource;

@@ -111,6 +111,12 @@ class TaskBuilder {
     mem_ = value;
     return *this;
   }
+  // CommandInfo.user: the task runs as this user instead of the
+  // framework's (SV-LAUNCH-10).
+  TaskBuilder& user(std::string name) {
+    user_ = std::move(name);
+    return *this;
+  }
   TaskBuilder& uses(Resource resource) {
     resources_.push_back(std::move(resource));
     return *this;
@@ -132,6 +138,7 @@ class TaskBuilder {
   std::string id_;
   std::string agent_id_;
   std::string command_ = "true";
+  std::string user_;
   double cpus_ = 0.1;
   double mem_ = 32;
   std::vector<Resource> resources_;

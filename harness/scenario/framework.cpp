@@ -27,7 +27,7 @@ SchedulerOptions optionsFor(http::Url master, const FrameworkSpec& spec) {
   options.master = std::move(master);
   options.content_type = spec.content_type;
   auto& info = options.framework;
-  info.set_user("root");
+  info.set_user(spec.user);
   info.set_name(spec.name);
   if (!spec.principal.empty()) info.set_principal(spec.principal);
   info.set_failover_timeout(spec.failover_timeout);

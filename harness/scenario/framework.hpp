@@ -41,6 +41,8 @@ struct FrameworkSpec {
       Capability::MULTI_ROLE, Capability::RESERVATION_REFINEMENT, Capability::SHARED_RESOURCES};
   ContentType content_type = ContentType::kJson;
   double failover_timeout = 0;
+  // FrameworkInfo.user: what its tasks run as unless they name a user.
+  std::string user = "root";
   // Per-role minimum for an offer (FrameworkInfo.offer_filters), e.g.
   // {{"disk", 1}} lets a framework be offered a volume with nothing else.
   std::map<std::string, double> min_allocatable;

@@ -204,6 +204,21 @@ void AgentTest::kill(const std::string& framework_id, const std::string& task_id
   master_->send(message);
 }
 
+internal::StatusUpdate AgentTest::awaitTerminal(const std::string& task_id) {
+  while (true) {
+    auto update = master_->awaitUpdate(task_id);
+    switch (update.status().state()) {
+      case mesos::TASK_STAGING:
+      case mesos::TASK_STARTING:
+      case mesos::TASK_RUNNING:
+      case mesos::TASK_KILLING:
+        continue;
+      default:
+        return update;
+    }
+  }
+}
+
 fs::path AgentTest::volumeDir(const std::string& id) const {
   return dir_ / "work" / "disk" / "volumes" / "roles" / kRole / id;
 }

@@ -73,6 +73,9 @@ class AgentTest : public ::testing::Test {
   void kill(const std::string& framework_id, const std::string& task_id,
             std::optional<std::chrono::milliseconds> grace = std::nullopt);
 
+  // The first terminal status update of `task_id`.
+  mesos::internal::StatusUpdate awaitTerminal(const std::string& task_id);
+
   // Where a volume's data lives on the agent's backing store.
   fs::path volumeDir(const std::string& id) const;
 

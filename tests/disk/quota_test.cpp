@@ -101,5 +101,35 @@ TEST_F(Quota, ViewsOfOneVolumeMustAgreeOnItsQuota) {
   EXPECT_NO_THROW(addView("d", vol_, Mode::RO));  // no quota given: the volume's applies
 }
 
+// A resize (GROW_VOLUME, SHRINK_VOLUME) reaches views already in use, and
+// views added later must ask for the new size.
+TEST_F(Quota, ANewQuotaAppliesToViewsInUseAndToLaterOnes) {
+  ASSERT_EQ(append(a_ / "one", 40 * 1024), 40 * 1024);
+  EXPECT_EQ(disk_->setQuota(vol_, 2 * kQuota), 56u * 1024) << "the usage of the volume in use";
+  EXPECT_EQ(append(b_ / "two", 64 * 1024), 64 * 1024) << "the grown quota did not apply";
+  EXPECT_THROW(addView("old-size", vol_, Mode::RW, kQuota), DiskError);
+  EXPECT_NO_THROW(addView("new-size", vol_, Mode::RW, 2 * kQuota));
+
+  // Below the usage (120 KiB): nothing is removed, nothing can grow, and
+  // freeing enough makes room again.
+  EXPECT_EQ(disk_->setQuota(vol_, 32 * 1024), 120u * 1024);
+  EXPECT_EQ(stored(), 120u * 1024) << "a smaller quota removed data";
+  EXPECT_EQ(append(a_ / "one", 1), -ENOSPC);
+  ASSERT_EQ(::unlink((a_ / "two").c_str()), 0);
+  ASSERT_EQ(::unlink((a_ / "one").c_str()), 0);
+  EXPECT_EQ(append(a_ / "three", 16 * 1024), 16 * 1024);
+  EXPECT_EQ(append(a_ / "three", 1), -ENOSPC);
+}
+
+TEST_F(Quota, ANewQuotaForAVolumeNoViewUsesIsLeftToTheNextView) {
+  auto idle = makeVolume("idle");
+  EXPECT_EQ(disk_->setQuota(idle, kQuota), std::nullopt);
+  EXPECT_THROW(disk_->setQuota(tmp_ / "elsewhere", kQuota), DiskError);
+  auto unlimited = makeVolume("unlimited");
+  addView("u", unlimited, Mode::RW);
+  EXPECT_THROW(disk_->setQuota(unlimited, kQuota), DiskError)
+      << "a volume measured by nobody cannot be given a quota in use";
+}
+
 }  // namespace
 }  // namespace svh::agent::disk::test

@@ -70,31 +70,12 @@ std::filesystem::path DiskFs::addView(const ViewSpec& spec) {
     throw DiskError("invalid view id '" + spec.view_id + "': " + problem +
                     " (a view id is one path component)");
   }
-  const auto& dir = spec.volume_dir;
-  if (!dir.is_absolute()) {
-    throw DiskError("volume dir '" + dir.string() + "' of view '" + spec.view_id +
-                    "' must be an absolute path inside the backing dir " + backing_.string());
-  }
-  std::error_code ec;
-  const auto canon = std::filesystem::weakly_canonical(dir, ec);
-  const auto rel = canon.lexically_relative(backing_);
-  if (ec || rel.empty() || rel == "." || *rel.begin() == "..") {
-    throw DiskError("volume dir " + dir.string() + " of view '" + spec.view_id +
-                    "' is not inside the backing dir " + backing_.string());
-  }
-  const int opened = openDirBeneath(backing_fd_.get(), rel);
-  if (opened < 0) {
-    const int err = -opened;
-    std::string why = err == ENOENT ? "does not exist"
-                      : (err == ENOTDIR || err == ELOOP)
-                          ? "is not a directory (symlinks are not followed)"
-                          : std::strerror(err);
-    throw DiskError("volume dir " + dir.string() + " of view '" + spec.view_id + "' " + why);
-  }
-  UniqueFd fd(opened);
+  std::filesystem::path canon;
+  UniqueFd fd = openVolumeDir(spec.volume_dir, "of view '" + spec.view_id + "'", &canon);
   struct stat st {};
   if (::fstat(fd.get(), &st) != 0) {
-    throw DiskError("cannot stat volume dir " + dir.string() + ": " + std::strerror(errno));
+    throw DiskError("cannot stat volume dir " + spec.volume_dir.string() + ": " +
+                    std::strerror(errno));
   }
   const std::pair key{st.st_dev, st.st_ino};
 
@@ -138,6 +119,55 @@ std::filesystem::path DiskFs::addView(const ViewSpec& spec) {
   views_[spec.view_id] =
       std::make_shared<View>(next_serial_++, spec, volume, std::move(fd), st.st_ino);
   return options_.mountpoint / spec.view_id;
+}
+
+UniqueFd DiskFs::openVolumeDir(const std::filesystem::path& dir, const std::string& what,
+                              std::filesystem::path* canonical) const {
+  if (!dir.is_absolute()) {
+    throw DiskError("volume dir '" + dir.string() + "' " + what +
+                    " must be an absolute path inside the backing dir " + backing_.string());
+  }
+  std::error_code ec;
+  const auto canon = std::filesystem::weakly_canonical(dir, ec);
+  const auto rel = canon.lexically_relative(backing_);
+  if (ec || rel.empty() || rel == "." || *rel.begin() == "..") {
+    throw DiskError("volume dir " + dir.string() + " " + what + " is not inside the backing dir " +
+                    backing_.string());
+  }
+  const int opened = openDirBeneath(backing_fd_.get(), rel);
+  if (opened < 0) {
+    const int err = -opened;
+    std::string why = err == ENOENT ? "does not exist"
+                      : (err == ENOTDIR || err == ELOOP)
+                          ? "is not a directory (symlinks are not followed)"
+                          : std::strerror(err);
+    throw DiskError("volume dir " + dir.string() + " " + what + " " + why);
+  }
+  *canonical = canon;
+  return UniqueFd(opened);
+}
+
+std::optional<uint64_t> DiskFs::setQuota(const std::filesystem::path& volume_dir,
+                                         uint64_t quota_bytes) {
+  std::filesystem::path canon;
+  UniqueFd fd = openVolumeDir(volume_dir, "to resize", &canon);
+  struct stat st {};
+  if (::fstat(fd.get(), &st) != 0) {
+    throw DiskError("cannot stat volume dir " + volume_dir.string() + ": " + std::strerror(errno));
+  }
+  std::shared_ptr<Volume> volume;
+  {
+    std::lock_guard lock(mu_);
+    if (auto it = volumes_.find({st.st_dev, st.st_ino}); it != volumes_.end()) {
+      volume = it->second.lock();
+    }
+  }
+  if (!volume) return std::nullopt;
+  if (!volume->setQuota(quota_bytes)) {
+    throw DiskError("volume dir " + canon.string() +
+                    " is in use by views without a quota; it cannot be given one");
+  }
+  return volume->usage();
 }
 
 void DiskFs::removeView(const std::string& view_id) {

@@ -27,6 +27,7 @@
 #include <map>
 #include <memory>
 #include <mutex>
+#include <optional>
 #include <string>
 #include <string_view>
 #include <unordered_map>
@@ -83,6 +84,7 @@ class DiskFs {
   // Agent side (FuseDisk). Throw DiskError.
   std::filesystem::path addView(const ViewSpec& spec);
   void removeView(const std::string& view_id);
+  std::optional<uint64_t> setQuota(const std::filesystem::path& volume_dir, uint64_t quota_bytes);
 
   // FUSE side. All return errno values, never throw.
   std::shared_ptr<Inode> inode(fuse_ino_t ino) const;          // null: unknown id
@@ -110,6 +112,11 @@ class DiskFs {
   Session waitServing(std::chrono::milliseconds timeout);
 
  private:
+  // The volume directory `dir` of a view called `what`, opened beneath the
+  // backing dir without following symlinks, with its canonical path.
+  UniqueFd openVolumeDir(const std::filesystem::path& dir, const std::string& what,
+                         std::filesystem::path* canonical) const;
+
   struct ObjectKey {
     dev_t dev;
     ino_t ino;

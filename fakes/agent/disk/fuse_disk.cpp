@@ -234,6 +234,9 @@ std::unique_ptr<FuseDisk> FuseDisk::mount(const DiskOptions& given) {
   impl->fs = std::make_shared<DiskFs>(options, backing, std::move(backing_fd));
   impl->guard = std::make_unique<MountGuard>(mnt);
 
+  // allow_other: tasks of every user reach their views. Not
+  // default_permissions: the kernel would then answer access() itself, and
+  // access(W_OK) in an RO view would say 0 instead of EROFS (RoMatrix).
   std::vector<std::string> words = {"svh-disk", "-o", "allow_other,fsname=svh-disk,subtype=svh"};
   if (options.debug) words.emplace_back("-d");
   std::vector<char*> argv;
@@ -288,6 +291,12 @@ std::filesystem::path FuseDisk::addView(const ViewSpec& spec) {
 void FuseDisk::removeView(const std::string& view_id) {
   std::lock_guard lock(impl_->mu);
   impl_->fs->removeView(view_id);
+}
+
+std::optional<uint64_t> FuseDisk::setQuota(const std::filesystem::path& volume_dir,
+                                           uint64_t quota_bytes) {
+  std::lock_guard lock(impl_->mu);
+  return impl_->fs->setQuota(volume_dir, quota_bytes);
 }
 
 void FuseDisk::unmount() {

@@ -98,6 +98,14 @@ class FuseDisk {
   // Removes a view: its path disappears at once, and requests through it
   // (open files, a bind mount that is still in place) fail with ESTALE.
   void removeView(const std::string& view_id);
+  // The volume at volume_dir was resized: views of it that exist (or whose
+  // files are still open) hold at most `quota_bytes` from now on, and so do
+  // views added later. A quota below the usage deletes nothing: growing
+  // requests fail with ENOSPC until enough is removed. Returns the volume's
+  // usage when it is in use (nullopt: no view uses it; the next view
+  // measures it). Throws DiskError for a volume_dir as addView does, or one
+  // whose views have no quota.
+  std::optional<uint64_t> setQuota(const std::filesystem::path& volume_dir, uint64_t quota_bytes);
   // Ends serving and removes the mount, even with open files or a stuck
   // request (the FUSE connection is aborted). Idempotent.
   void unmount();

@@ -263,6 +263,23 @@ void opReadlink(fuse_req_t req, fuse_ino_t ino) {
   fuse_reply_readlink(req, buf);
 }
 
+// A new object belongs to whoever made it, as on a local filesystem; the
+// daemon runs as root and made it as root. Its group is the parent's when
+// the parent is set-group-ID. For tasks that run as a user (SV-LAUNCH-10).
+// The disk does not check a caller's permissions against owners and modes
+// (no default_permissions, see fuse_disk.cpp): RO views are its only
+// enforcement.
+int giveToCaller(fuse_req_t req, int dirfd, const char* name, int fd = -1) {
+  const fuse_ctx* ctx = fuse_req_ctx(req);
+  if (ctx == nullptr || (ctx->uid == 0 && ctx->gid == 0)) return 0;
+  struct stat parent {};
+  if (::fstat(dirfd, &parent) != 0) return errno;
+  const gid_t gid = (parent.st_mode & S_ISGID) ? static_cast<gid_t>(-1) : ctx->gid;
+  const int r = fd >= 0 ? ::fchown(fd, ctx->uid, gid)
+                        : ::fchownat(dirfd, name, ctx->uid, gid, AT_SYMLINK_NOFOLLOW);
+  return r == 0 ? 0 : errno;
+}
+
 // A request that makes the new entry `name` in `parent`: make(dirfd)
 // returns 0 or an errno; the new object is then looked up and answered.
 void makeEntry(fuse_req_t req, fuse_ino_t parent, const char* name, const char* op,
@@ -276,6 +293,7 @@ void makeEntry(fuse_req_t req, fuse_ino_t parent, const char* name, const char* 
   if (err == 0) {
     useZeroUmask();
     err = make(p.fd());
+    if (err == 0) err = giveToCaller(req, p.fd(), name);
     if (err == 0) err = lookupEntry(fs, p, name, &e);
   }
   if (p.inode) fs.trace(*p.inode, op, name, err);
@@ -415,18 +433,25 @@ void opCreate(fuse_req_t req, fuse_ino_t parent, const char* name, mode_t mode,
     // O_NOFOLLOW: a symlink that appeared under this name since the kernel's
     // lookup must not be followed out of the volume.
     const int flags = (fi->flags | O_CREAT | O_NOFOLLOW | O_CLOEXEC) & ~(O_NOCTTY | O_DIRECT);
+    bool created = false;
     const int r = p.volume().open(
         [&](struct stat& st) { return ::fstatat(dirfd, name, &st, AT_SYMLINK_NOFOLLOW) == 0; },
         [&] {
-          const int f = ::openat(dirfd, name, flags, mode);
+          // Exclusively first, to know whether this call made the file.
+          int f = ::openat(dirfd, name, flags | O_EXCL, mode);
+          created = f >= 0;
+          if (f < 0 && errno == EEXIST && !(flags & O_EXCL)) f = ::openat(dirfd, name, flags, mode);
           return f >= 0 ? f : -errno;
         });
     if (r < 0) {
       err = -r;
     } else {
       fd = r;
+      // Only a file this call made changes hands (O_CREAT also opens one
+      // that another view made meanwhile).
+      if (created) err = giveToCaller(req, dirfd, name, fd);
       UniqueFd path(::open(ProcPath(fd).c_str(), O_PATH | O_CLOEXEC));
-      err = path ? fs.entry(p.inode->view, std::move(path), &e) : errno;
+      if (err == 0) err = path ? fs.entry(p.inode->view, std::move(path), &e) : errno;
       if (err != 0) releaseFile(p, std::exchange(fd, -1));
     }
   }

@@ -12,15 +12,28 @@
 namespace svh::agent::disk {
 
 Volume::Volume(std::filesystem::path dir, std::optional<uint64_t> quota, uint64_t usage)
-    : dir_(std::move(dir)), quota_(quota), usage_(usage) {}
+    : dir_(std::move(dir)), limited_(quota.has_value()), quota_(quota.value_or(0)), usage_(usage) {}
+
+std::optional<uint64_t> Volume::quota() const {
+  if (!limited_) return std::nullopt;
+  std::lock_guard lock(mu_);
+  return quota_;
+}
 
 uint64_t Volume::usage() const {
   std::lock_guard lock(mu_);
   return usage_;
 }
 
+bool Volume::setQuota(uint64_t bytes) {
+  if (!limited_) return false;
+  std::lock_guard lock(mu_);
+  quota_ = bytes;
+  return true;
+}
+
 uint64_t Volume::room() const {
-  return usage_ >= *quota_ ? 0 : *quota_ - usage_;
+  return usage_ >= quota_ ? 0 : quota_ - usage_;
 }
 
 void Volume::grow(int64_t delta) {
@@ -33,7 +46,7 @@ void Volume::grow(int64_t delta) {
 
 ssize_t Volume::write(int fd, uint64_t offset, size_t size,
                       const std::function<ssize_t(size_t)>& act) {
-  if (!quota_) return act(size);
+  if (!limited_) return act(size);
   std::lock_guard lock(mu_);
   struct stat before {};
   if (::fstat(fd, &before) != 0) return -errno;
@@ -54,7 +67,7 @@ ssize_t Volume::write(int fd, uint64_t offset, size_t size,
 
 int Volume::resize(int fd, const std::function<int64_t(uint64_t)>& new_size,
                    const std::function<int()>& act) {
-  if (!quota_) return act();
+  if (!limited_) return act();
   std::lock_guard lock(mu_);
   struct stat before {};
   if (::fstat(fd, &before) != 0) return -errno;
@@ -72,7 +85,7 @@ int Volume::resize(int fd, const std::function<int64_t(uint64_t)>& new_size,
 }
 
 int Volume::remove(int dirfd, const char* name, const std::function<int()>& act) {
-  if (!quota_) return act();
+  if (!limited_) return act();
   std::lock_guard lock(mu_);
   struct stat victim {};
   const bool frees = ::fstatat(dirfd, name, &victim, AT_SYMLINK_NOFOLLOW) == 0 &&
@@ -84,7 +97,7 @@ int Volume::remove(int dirfd, const char* name, const std::function<int()>& act)
 }
 
 int Volume::open(const std::function<bool(struct stat&)>& before, const std::function<int()>& act) {
-  if (!quota_) return act();
+  if (!limited_) return act();
   std::lock_guard lock(mu_);
   struct stat old {};
   const bool existed = before(old);
@@ -100,7 +113,7 @@ int Volume::open(const std::function<bool(struct stat&)>& before, const std::fun
 }
 
 void Volume::release(int fd) {
-  if (!quota_) return;
+  if (!limited_) return;
   std::lock_guard lock(mu_);
   struct stat st {};
   if (::fstat(fd, &st) != 0) return;

@@ -16,6 +16,11 @@
 // would allocate space that st_size does not show, is refused with
 // EOPNOTSUPP on a volume with a quota.
 //
+// The quota of a volume that has one can change while views use it (the
+// master resized the volume, SPEC 1.11): setQuota. A quota below the usage
+// removes nothing: requests that would grow the volume fail with ENOSPC until
+// enough is deleted, as with a hard disk quota.
+//
 // Without a quota every method just runs the request: no lock, no fstat.
 #pragma once
 
@@ -37,8 +42,11 @@ class Volume {
   Volume(std::filesystem::path dir, std::optional<uint64_t> quota, uint64_t usage);
 
   const std::filesystem::path& dir() const { return dir_; }
-  const std::optional<uint64_t>& quota() const { return quota_; }
+  std::optional<uint64_t> quota() const;
   uint64_t usage() const;
+  // Replaces the quota of a volume that has one; false (nothing changed)
+  // for a volume without a quota, whose usage was never measured.
+  bool setQuota(uint64_t bytes);
 
   // Each call below runs one request; `act` performs the system call and
   // returns its result or -errno. They return what `act` returned, or -errno
@@ -70,11 +78,14 @@ class Volume {
   void grow(int64_t delta);  // requires mu_
 
   const std::filesystem::path dir_;
-  const std::optional<uint64_t> quota_;
+  // Whether the volume has a quota at all: fixed, so the requests of a
+  // volume without one never take the lock.
+  const bool limited_;
   // The volume lock: held for the whole of one size-changing request on a
   // volume with a quota (measure, check, act, measure). FUSE threads take it
   // with no other lock held and take no other lock under it.
   mutable std::mutex mu_;
+  uint64_t quota_;           // guarded by mu_; meaningful when limited_
   uint64_t usage_;           // guarded by mu_
   std::map<Key, int> open_;  // regular files open through views; guarded by mu_
 };

@@ -78,6 +78,10 @@ Result<LaunchedTask> launchTask(const LaunchSpec& spec) {
   plan["command"] = spec.command;
   plan["environment"] = spec.environment;
   plan["isolate"] = spec.isolate;
+  if (spec.uid) {
+    plan["uid"] = *spec.uid;
+    plan["gid"] = spec.gid;
+  }
   plan["mounts"] = nlohmann::json::array();
   plan["hide"] = nlohmann::json::array();
   if (spec.isolate) {

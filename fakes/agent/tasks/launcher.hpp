@@ -20,6 +20,7 @@
 #include <sys/types.h>
 
 #include <filesystem>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -43,6 +44,9 @@ struct LaunchSpec {
   // volumes are bound. Each must exist.
   std::vector<std::filesystem::path> hidden;
   bool isolate = true;
+  // Who the task runs as (SV-LAUNCH-10); unset: as the agent.
+  std::optional<uid_t> uid;
+  gid_t gid = 0;
 };
 
 struct LaunchedTask {

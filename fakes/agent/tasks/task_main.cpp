@@ -31,6 +31,7 @@
 // Usage: svh-task '<json spec>' (written by launcher.cpp; not for people).
 
 #include <fcntl.h>
+#include <grp.h>
 #include <linux/capability.h>
 #include <sched.h>
 #include <signal.h>
@@ -42,6 +43,7 @@
 #include <unistd.h>
 
 #include <cerrno>
+#include <cstdio>
 #include <cstring>
 #include <string>
 #include <vector>
@@ -86,6 +88,9 @@ struct Spec {
   std::vector<std::pair<std::string, std::string>> mounts;
   std::vector<std::string> hide;
   bool isolate = true;
+  // Who the shell runs as; -1: as svh-task (the agent's user).
+  long uid = -1;
+  long gid = -1;
 };
 
 Spec parse(const char* text) {
@@ -103,6 +108,8 @@ Spec parse(const char* text) {
     }
     spec.hide = json.value("hide", std::vector<std::string>{});
     spec.isolate = json.at("isolate").get<bool>();
+    spec.uid = json.value("uid", -1L);
+    spec.gid = json.value("gid", -1L);
   } catch (const std::exception& e) {
     fail(std::string("svh-task: bad task spec: ") + e.what());
   }
@@ -165,6 +172,17 @@ void dropCapabilities() {
   dup2(out, 1);
   dup2(err, 2);
   close_range(3, ~0U, 0);
+  // The task's user (SV-LAUNCH-10), last: its stdout and stderr are the
+  // agent's to create. Only the user's primary group, as the agent does
+  // not look up supplementary ones.
+  if (spec.uid >= 0) {
+    const auto gid = static_cast<gid_t>(spec.gid);
+    if (setgroups(1, &gid) != 0 || setgid(gid) != 0 || setuid(static_cast<uid_t>(spec.uid)) != 0) {
+      dprintf(2, "svh-task: cannot run as uid %ld gid %ld: %s\n", spec.uid, spec.gid,
+              std::strerror(errno));
+      _exit(127);
+    }
+  }
   std::vector<char*> argv = {const_cast<char*>("sh"), const_cast<char*>("-c"),
                              const_cast<char*>(spec.command.c_str()), nullptr};
   std::vector<char*> envp;
