@@ -4,12 +4,12 @@
 // the master's state agrees with its offers.
 
 #include <chrono>
-#include <thread>
 
 #include "fakes/common/duration.hpp"
 #include "harness/client/operator_client.hpp"
 #include "harness/scenario/common_steps.hpp"
 #include "harness/scenario/files.hpp"
+#include "harness/util/eventually.hpp"
 #include "suites/check.hpp"
 
 namespace svh::suites {
@@ -78,14 +78,10 @@ SVH_CHECK(DataLifecycle, RemovingAnEndedTasksSandboxLeavesTheVolumeData, "H-DATA
     }
     return false;
   };
-  bool gone = false;
-  for (auto deadline = std::chrono::steady_clock::now() + wait;
-       !gone && std::chrono::steady_clock::now() < deadline;) {
-    gone = removed();
-    if (!gone) std::this_thread::sleep_for(std::chrono::milliseconds(50));
-  }
-  ASSERT_TRUE(gone) << "waited " << wait.count() << "ms (--gc_delay=" << delay_flag
-                    << " and more) for the agent's /state to show the writer's sandbox removed";
+  // /state is an HTTP request: look every 50 ms at most.
+  ASSERT_TRUE(util::eventually(removed, wait, std::chrono::milliseconds(50)))
+      << "waited " << wait.count() << "ms (--gc_delay=" << delay_flag
+      << " and more) for the agent's /state to show the writer's sandbox removed";
   EXPECT_FALSE(std::filesystem::exists(std::filesystem::symlink_status(sandbox)))
       << "/state says the GC removed " << sandbox << ", but it is still there";
   EXPECT_EQ(readFile(backing / "f"), "precious\n") << "H-DATA-5: the sandbox GC touched the data";

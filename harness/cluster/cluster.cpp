@@ -9,6 +9,7 @@
 
 #include "harness/client/scheduler_client.hpp"
 #include "harness/cluster/janitor.hpp"
+#include "harness/util/eventually.hpp"
 
 namespace svh::harness {
 
@@ -66,9 +67,13 @@ nlohmann::json getAgentJson(const AgentHandle& agent, const std::string& path) {
 
 }  // namespace
 
-nlohmann::json AgentHandle::state() const { return getAgentJson(*this, "/state"); }
+nlohmann::json AgentHandle::state() const {
+  return getAgentJson(*this, "/state");
+}
 
-nlohmann::json AgentHandle::flags() const { return getAgentJson(*this, "/flags"); }
+nlohmann::json AgentHandle::flags() const {
+  return getAgentJson(*this, "/flags");
+}
 
 std::filesystem::path AgentHandle::sandboxOf(const std::string& task_id) const {
   auto agent_state = state();
@@ -96,8 +101,8 @@ std::unique_ptr<Cluster> Cluster::start(ClusterOptions options) {
       try {
         probe.get("/master/state", std::chrono::seconds(10));
       } catch (const http::HttpError& e) {
-        throw HarnessError("master " + cluster->master_url_.str() + " is not reachable: " +
-                           e.what());
+        throw HarnessError("master " + cluster->master_url_.str() +
+                           " is not reachable: " + e.what());
       }
     } else {
       cluster->startMaster(0);
@@ -119,7 +124,9 @@ std::unique_ptr<Cluster> Cluster::start(ClusterOptions options) {
   return cluster;
 }
 
-Cluster::~Cluster() { stop(); }
+Cluster::~Cluster() {
+  stop();
+}
 
 std::vector<std::string> Cluster::runEnvironment() const {
   return {std::string(kRunDirEnv) + "=" + run_dir_.string()};
@@ -175,8 +182,7 @@ void Cluster::adoptExternalAgents() {
     agents_.push_back(std::move(agent));
   }
   if (agents_.empty()) {
-    throw HarnessError("--agents external: master " + master_url_.str() +
-                       " has no active agents");
+    throw HarnessError("--agents external: master " + master_url_.str() + " has no active agents");
   }
 }
 
@@ -193,14 +199,11 @@ void Cluster::restartAgent(std::size_t index, bool crash) {
   // fusermount3 a moment after the death). One that stays is a leak of the
   // agent's: reported, not cleaned up here, or the run would hide it (the
   // run's teardown still removes it).
-  auto deadline = std::chrono::steady_clock::now() + options_.start_timeout;
-  while (!mountsUnder(agent.work_dir).empty()) {
-    if (std::chrono::steady_clock::now() >= deadline) {
-      throw HarnessError("agent " + std::to_string(index) + " left its FUSE mount " +
-                         mountsUnder(agent.work_dir).front().string() + " behind after it " +
-                         (crash ? "was killed" : "stopped"));
-    }
-    std::this_thread::sleep_for(std::chrono::milliseconds(20));
+  if (!util::eventually([&] { return mountsUnder(agent.work_dir).empty(); },
+                        options_.start_timeout)) {
+    throw HarnessError("agent " + std::to_string(index) + " left its FUSE mount " +
+                       mountsUnder(agent.work_dir).front().string() + " behind after it " +
+                       (crash ? "was killed" : "stopped"));
   }
   startAgent(agent);
 }
@@ -224,8 +227,8 @@ std::vector<std::string> Cluster::stop() {
     agent.process->stop();
     auto code = agent.process->exitCode();
     if (code && *code != 0 && *code != 128 + SIGTERM) {
-      forced.push_back(agent.process->name() + " exited with code " + std::to_string(*code) +
-                       ": " + agent.process->lastLogLine());
+      forced.push_back(agent.process->name() + " exited with code " + std::to_string(*code) + ": " +
+                       agent.process->lastLogLine());
     }
   }
   if (master_) master_->stop();

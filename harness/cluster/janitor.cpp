@@ -14,6 +14,7 @@
 #include <vector>
 
 #include "harness/cluster/cluster.hpp"
+#include "harness/util/eventually.hpp"
 
 namespace svh::harness {
 
@@ -28,18 +29,6 @@ bool readEnvironmentHas(int pid, const std::string& entry) {
     if (variable == entry) return true;
   }
   return false;
-}
-
-// Waits until `done` holds or `timeout` passes; polls (the janitor has
-// nothing else to wait on: the processes it waits for are not its children).
-template <typename Done>
-bool waitFor(Done done, std::chrono::milliseconds timeout) {
-  auto deadline = std::chrono::steady_clock::now() + timeout;
-  while (!done()) {
-    if (std::chrono::steady_clock::now() >= deadline) return false;
-    std::this_thread::sleep_for(std::chrono::milliseconds(20));
-  }
-  return true;
 }
 
 [[noreturn]] void janitorMain(int read_fd) {
@@ -75,10 +64,11 @@ bool waitFor(Done done, std::chrono::milliseconds timeout) {
     if (!std::filesystem::exists(dir, ec)) continue;
     // The fakes got SIGTERM when svharness died; give them time to unmount
     // and exit, then force what is left.
-    bool exited = waitFor([&] { return processesOfRun(dir).empty(); }, std::chrono::seconds(15));
+    bool exited =
+        util::eventually([&] { return processesOfRun(dir).empty(); }, std::chrono::seconds(15));
     if (!exited) {
       for (int pid : processesOfRun(dir)) ::kill(pid, SIGKILL);
-      waitFor([&] { return processesOfRun(dir).empty(); }, std::chrono::seconds(5));
+      util::eventually([&] { return processesOfRun(dir).empty(); }, std::chrono::seconds(5));
     }
     for (const auto& mount : mountsUnder(dir)) umount2(mount.c_str(), MNT_DETACH);
     std::filesystem::remove_all(dir, ec);
@@ -113,8 +103,11 @@ void janitorWatch(const std::filesystem::path& dir) {
 }
 
 std::vector<int> processesOfRun(const std::filesystem::path& dir) {
+  return processesWithEnvironment(std::string(kRunDirEnv) + "=" + dir.string());
+}
+
+std::vector<int> processesWithEnvironment(const std::string& entry) {
   std::vector<int> pids;
-  std::string entry = std::string(kRunDirEnv) + "=" + dir.string();
   std::error_code ec;
   for (const auto& item : std::filesystem::directory_iterator("/proc", ec)) {
     const std::string name = item.path().filename().string();

@@ -8,6 +8,7 @@
 // is nothing left for it to do.
 
 #include <filesystem>
+#include <string>
 #include <vector>
 
 namespace svh::harness {
@@ -21,6 +22,9 @@ void startJanitor();
 // From now on, `dir` is removed if svharness dies without removing it.
 void janitorWatch(const std::filesystem::path& dir);
 
+// Processes (other than this one) whose environment holds `entry`
+// ("NAME=value").
+std::vector<int> processesWithEnvironment(const std::string& entry);
 // Processes whose environment carries SVH_RUN_DIR=`dir`.
 std::vector<int> processesOfRun(const std::filesystem::path& dir);
 

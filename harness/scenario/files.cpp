@@ -2,26 +2,27 @@
 
 #include <fstream>
 #include <sstream>
-#include <thread>
 
 #include "harness/client/scheduler_client.hpp"
+#include "harness/util/eventually.hpp"
 
 namespace svh::harness {
 
 namespace {
 
-// Polls `ready` every few milliseconds until it holds or the deadline passes.
 template <typename Ready>
-bool poll(Ready ready, std::chrono::milliseconds timeout) {
-  auto deadline = Clock::now() + timeout;
-  while (!ready()) {
-    if (Clock::now() >= deadline) return false;
-    std::this_thread::sleep_for(std::chrono::milliseconds(5));
-  }
-  return true;
+bool poll(Ready&& ready, std::chrono::milliseconds timeout) {
+  return util::eventually(std::forward<Ready>(ready), timeout, std::chrono::milliseconds(5));
 }
 
 }  // namespace
+
+void awaitTrue(const std::function<bool()>& done, std::chrono::milliseconds timeout,
+               const std::string& what) {
+  if (!poll(done, timeout)) {
+    throw AwaitTimeout("waited " + std::to_string(timeout.count()) + "ms for " + what);
+  }
+}
 
 std::string readFile(const std::filesystem::path& path) {
   std::ifstream in(path, std::ios::binary);

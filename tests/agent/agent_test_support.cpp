@@ -11,7 +11,9 @@
 #include <thread>
 
 #include "harness/cluster/cluster.hpp"
+#include "harness/cluster/janitor.hpp"
 #include "harness/http/client.hpp"
+#include "harness/util/eventually.hpp"
 
 namespace svh::agent::test {
 
@@ -224,21 +226,7 @@ fs::path AgentTest::volumeDir(const std::string& id) const {
 }
 
 std::vector<pid_t> AgentTest::processesWith(const std::string& wanted) {
-  std::vector<pid_t> pids;
-  std::error_code ec;
-  for (const auto& entry : fs::directory_iterator("/proc", ec)) {
-    const std::string name = entry.path().filename();
-    if (name.empty() || !std::isdigit(static_cast<unsigned char>(name[0]))) continue;
-    std::ifstream in(entry.path() / "environ", std::ios::binary);
-    std::string variable;
-    while (std::getline(in, variable, '\0')) {
-      if (variable == wanted) {
-        pids.push_back(std::stoi(name));
-        break;
-      }
-    }
-  }
-  return pids;
+  return harness::processesWithEnvironment(wanted);
 }
 
 std::vector<fs::path> AgentTest::mountsUnderDir() const {
@@ -246,12 +234,7 @@ std::vector<fs::path> AgentTest::mountsUnderDir() const {
 }
 
 bool AgentTest::eventually(const std::function<bool()>& done, std::chrono::milliseconds timeout) {
-  auto deadline = std::chrono::steady_clock::now() + timeout;
-  while (!done()) {
-    if (std::chrono::steady_clock::now() > deadline) return false;
-    std::this_thread::sleep_for(10ms);
-  }
-  return true;
+  return util::eventually(done, timeout);
 }
 
 std::string AgentTest::readFile(const fs::path& path) {

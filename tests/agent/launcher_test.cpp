@@ -1,7 +1,10 @@
 // The task launcher (fakes/agent/tasks): each test starts real svh-task
 // processes and real shells, as the agent does.
 
+#include "fakes/agent/tasks/launcher.hpp"
+
 #include <fcntl.h>
+#include <gtest/gtest.h>
 #include <pthread.h>
 #include <signal.h>
 #include <sys/wait.h>
@@ -15,9 +18,8 @@
 #include <string>
 #include <thread>
 
-#include <gtest/gtest.h>
-
-#include "fakes/agent/tasks/launcher.hpp"
+#include "harness/cluster/janitor.hpp"
+#include "harness/util/eventually.hpp"
 
 namespace svh::agent {
 namespace {
@@ -63,30 +65,11 @@ class Launcher : public ::testing::Test {
 
   // Every process that carries this test's mark in its environment: the
   // tasks and whatever they started.
-  std::vector<pid_t> processesMarked() const {
-    std::vector<pid_t> pids;
-    std::error_code ec;
-    for (const auto& entry : fs::directory_iterator("/proc", ec)) {
-      const std::string name = entry.path().filename();
-      if (name.empty() || !std::isdigit(static_cast<unsigned char>(name[0]))) continue;
-      std::ifstream in(entry.path() / "environ", std::ios::binary);
-      std::string variable;
-      while (std::getline(in, variable, '\0')) {
-        if (variable == mark_) pids.push_back(std::stoi(name));
-      }
-    }
-    return pids;
-  }
+  std::vector<int> processesMarked() const { return harness::processesWithEnvironment(mark_); }
 
-  // Polls until `done` holds; false after `timeout`.
   template <typename Done>
   static bool eventually(Done done, std::chrono::milliseconds timeout = std::chrono::seconds(10)) {
-    auto deadline = std::chrono::steady_clock::now() + timeout;
-    while (!done()) {
-      if (std::chrono::steady_clock::now() > deadline) return false;
-      std::this_thread::sleep_for(std::chrono::milliseconds(10));
-    }
-    return true;
+    return util::eventually(done, timeout);
   }
 
   static std::string readFile(const fs::path& path) {

@@ -15,18 +15,12 @@
 
 #include "fakes/agent/disk/mountinfo.hpp"
 #include "fakes/agent/disk/trace.hpp"
+#include "harness/util/eventually.hpp"
 
 namespace svh::agent::disk::test {
 
 bool waitFor(std::chrono::milliseconds deadline, const std::function<bool()>& pred) {
-  const auto end = std::chrono::steady_clock::now() + deadline;
-  auto pause = 1ms;
-  for (;;) {
-    if (pred()) return true;
-    if (std::chrono::steady_clock::now() >= end) return false;
-    std::this_thread::sleep_for(pause);  // polling interval, not synchronisation
-    pause = std::min(pause * 2, std::chrono::milliseconds(50));
-  }
+  return util::eventually(pred, deadline, 50ms);
 }
 
 bool isMounted(const fs::path& mount_point) {

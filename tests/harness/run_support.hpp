@@ -2,14 +2,15 @@
 // Running the built binaries as a user would, for tests of their behaviour
 // at the edges: exit codes, one-line errors, and what a run leaves behind.
 
+#include <boost/process.hpp>
 #include <chrono>
 #include <filesystem>
 #include <optional>
-#include <thread>
 #include <string>
+#include <thread>
 #include <vector>
 
-#include <boost/process.hpp>
+#include "harness/util/eventually.hpp"
 
 namespace svh::test {
 
@@ -62,12 +63,7 @@ std::size_t lineCount(const std::string& text);
 // Polls `done` until it holds or the deadline passes.
 template <typename Done>
 bool eventually(Done done, std::chrono::milliseconds timeout) {
-  auto deadline = std::chrono::steady_clock::now() + timeout;
-  while (!done()) {
-    if (std::chrono::steady_clock::now() >= deadline) return false;
-    std::this_thread::sleep_for(std::chrono::milliseconds(20));
-  }
-  return true;
+  return util::eventually(done, timeout);
 }
 
 }  // namespace svh::test

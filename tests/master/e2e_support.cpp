@@ -6,6 +6,7 @@
 #include <sstream>
 #include <thread>
 
+#include "harness/util/eventually.hpp"
 #include "harness/wire/json_codec.hpp"
 
 namespace svh::master::test {
@@ -213,12 +214,7 @@ nlohmann::ordered_json getOrdered(const MasterUnderTest& master, const std::stri
 }
 
 bool eventually(const std::function<bool()>& done, std::chrono::milliseconds timeout) {
-  auto deadline = std::chrono::steady_clock::now() + timeout;
-  while (!done()) {
-    if (std::chrono::steady_clock::now() >= deadline) return false;
-    std::this_thread::sleep_for(std::chrono::milliseconds(20));
-  }
-  return true;
+  return util::eventually(done, timeout);
 }
 
 }  // namespace svh::master::test
