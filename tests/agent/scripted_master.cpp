@@ -1,6 +1,5 @@
 #include "tests/agent/scripted_master.hpp"
 
-#include <future>
 #include <stdexcept>
 
 namespace svh::agent::test {
@@ -9,7 +8,7 @@ namespace internal = mesos::internal;
 
 namespace {
 
-const char* const kMasterBound[] = {
+const std::vector<std::string> kMasterBound = {
     "mesos.internal.RegisterSlaveMessage",   "mesos.internal.ReregisterSlaveMessage",
     "mesos.internal.UnregisterSlaveMessage", "mesos.internal.StatusUpdateMessage",
     "mesos.internal.ExitedExecutorMessage",  "mesos.internal.UpdateSlaveMessage",
@@ -18,41 +17,33 @@ const char* const kMasterBound[] = {
 
 constexpr const char* kAgentId = "scripted-master-S0";
 
+internal::StatusUpdateAcknowledgementMessage acknowledgementOf(
+    const internal::StatusUpdate& update) {
+  internal::StatusUpdateAcknowledgementMessage ack;
+  *ack.mutable_slave_id() = update.slave_id();
+  *ack.mutable_framework_id() = update.framework_id();
+  *ack.mutable_task_id() = update.status().task_id();
+  ack.set_uuid(update.uuid());
+  return ack;
+}
+
 }  // namespace
 
-ScriptedMaster::ScriptedMaster() {
-  process_ = std::make_unique<http::Process>(io_, "127.0.0.1", 0, "master");
-  for (const char* name : kMasterBound) {
-    process_->on(name, [this](const http::Message& message) { onMessage(message); });
-  }
-  thread_ = std::thread([this] {
-    auto guard = http::asio::make_work_guard(io_);
-    io_.run();
-  });
+ScriptedMaster::ScriptedMaster() : LibprocessPeer("the scripted master", "master", kMasterBound) {
+  start();
 }
 
 ScriptedMaster::~ScriptedMaster() {
-  run([this] { process_->stop(); });
-  io_.stop();
-  if (thread_.joinable()) thread_.join();
+  stop();
 }
 
 std::string ScriptedMaster::address() const {
-  return "127.0.0.1:" + std::to_string(process_->port());
+  return "127.0.0.1:" + std::to_string(port());
 }
 
 std::string ScriptedMaster::agentId() const {
   std::lock_guard lock(mutex_);
   return agent_id_;
-}
-
-void ScriptedMaster::run(std::function<void()> work) {
-  std::promise<void> done;
-  http::asio::post(io_, [&] {
-    work();
-    done.set_value();
-  });
-  done.get_future().wait();
 }
 
 void ScriptedMaster::setAckPolicy(std::function<bool(const internal::StatusUpdate&)> policy) {
@@ -72,16 +63,11 @@ void ScriptedMaster::send(const google::protobuf::Message& message) {
     to = agent_;
   }
   if (to.id.empty()) throw std::runtime_error("no agent has registered with the scripted master");
-  run([&] { process_->send(to, message); });
+  send(to, message);
 }
 
 void ScriptedMaster::acknowledge(const internal::StatusUpdate& update) {
-  internal::StatusUpdateAcknowledgementMessage ack;
-  *ack.mutable_slave_id() = update.slave_id();
-  *ack.mutable_framework_id() = update.framework_id();
-  *ack.mutable_task_id() = update.status().task_id();
-  ack.set_uuid(update.uuid());
-  send(ack);
+  send(acknowledgementOf(update));
 }
 
 // On the io thread.
@@ -99,13 +85,13 @@ void ScriptedMaster::onMessage(const http::Message& message) {
       internal::SlaveRegisteredMessage registered;
       registered.mutable_slave_id()->set_value(kAgentId);
       registered.mutable_connection()->set_total_ping_timeout_seconds(75);
-      process_->send(message.from, registered);
+      process().send(message.from, registered);
     } else {
       internal::SlaveReregisteredMessage reregistered;
       reregistered.mutable_slave_id()->set_value(kAgentId);
       reregistered.mutable_connection()->set_total_ping_timeout_seconds(75);
       for (const auto& reconcile : reconciliations) *reregistered.add_reconciliations() = reconcile;
-      process_->send(message.from, reregistered);
+      process().send(message.from, reregistered);
     }
   }
   if (message.name == "mesos.internal.StatusUpdateMessage") {
@@ -118,40 +104,9 @@ void ScriptedMaster::onMessage(const http::Message& message) {
         if (ack_policy_) ack = ack_policy_(parsed.update());
       }
       if (ack) {
-        internal::StatusUpdateAcknowledgementMessage acknowledgement;
-        *acknowledgement.mutable_slave_id() = parsed.update().slave_id();
-        *acknowledgement.mutable_framework_id() = parsed.update().framework_id();
-        *acknowledgement.mutable_task_id() = parsed.update().status().task_id();
-        acknowledgement.set_uuid(parsed.update().uuid());
-        process_->send(message.from.id.empty() ? agent_ : message.from, acknowledgement);
+        process().send(message.from.id.empty() ? agent_ : message.from,
+                       acknowledgementOf(parsed.update()));
       }
-    }
-  }
-  {
-    std::lock_guard lock(mutex_);
-    pending_.push_back({message.name, message.from.str(), message.body});
-  }
-  arrived_.notify_all();
-}
-
-ScriptedMaster::Received ScriptedMaster::awaitRaw(
-    const std::string& name, const std::function<bool(const std::string&)>& match,
-    std::chrono::milliseconds timeout) {
-  auto deadline = std::chrono::steady_clock::now() + timeout;
-  std::unique_lock lock(mutex_);
-  while (true) {
-    for (auto it = pending_.begin(); it != pending_.end(); ++it) {
-      if (it->name == name && match(it->body)) {
-        Received found = *it;
-        pending_.erase(it);
-        return found;
-      }
-    }
-    if (arrived_.wait_until(lock, deadline) == std::cv_status::timeout) {
-      std::string seen;
-      for (const auto& received : pending_) seen += " " + received.name;
-      throw std::runtime_error("the scripted master waited " + std::to_string(timeout.count()) +
-                               " ms in vain for " + name + "; pending:" + seen);
     }
   }
 }

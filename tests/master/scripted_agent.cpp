@@ -1,6 +1,5 @@
 #include "tests/master/scripted_agent.hpp"
 
-#include <future>
 #include <stdexcept>
 
 #include "fakes/common/resource_parse.hpp"
@@ -13,7 +12,7 @@ namespace internal = mesos::internal;
 
 namespace {
 
-const char* const kAgentBound[] = {
+const std::vector<std::string> kAgentBound = {
     "mesos.internal.SlaveRegisteredMessage",
     "mesos.internal.SlaveReregisteredMessage",
     "mesos.internal.PingSlaveMessage",
@@ -35,88 +34,37 @@ const char* const kAgentBound[] = {
 }  // namespace
 
 ScriptedAgent::ScriptedAgent(AgentOptions options)
-    : options_(std::move(options)), answer_pings_(options_.answer_pings) {
-  process_ = std::make_unique<http::Process>(io_, "127.0.0.1", 0, "slave(1)");
-  self_ = process_->self();
-  for (const char* name : kAgentBound) {
-    process_->on(name, [this](const http::Message& message) { onMessage(message); });
-  }
-  thread_ = std::thread([this] {
-    auto guard = http::asio::make_work_guard(io_);
-    io_.run();
-  });
+    : LibprocessPeer("the scripted agent", "slave(1)", kAgentBound),
+      options_(std::move(options)),
+      answer_pings_(options_.answer_pings) {
+  start();
 }
 
 ScriptedAgent::~ScriptedAgent() {
-  shutdown();
-  io_.stop();
-  if (thread_.joinable()) thread_.join();
+  stop();
 }
 
-void ScriptedAgent::run(std::function<void()> work) {
-  std::promise<void> done;
-  http::asio::post(io_, [&] {
-    work();
-    done.set_value();
-  });
-  done.get_future().wait();
-}
-
-void ScriptedAgent::shutdown() {
-  if (!process_) return;
-  run([this] { process_->stop(); });
+std::string ScriptedAgent::id() const {
+  std::lock_guard lock(mutex_);
+  return id_;
 }
 
 void ScriptedAgent::answerPings(bool answer) {
   answer_pings_ = answer;
 }
 
+// On the io thread.
 void ScriptedAgent::onMessage(const http::Message& message) {
   if (message.name == "mesos.internal.PingSlaveMessage" && answer_pings_) {
-    process_->send(message.from, "mesos.internal.PongSlaveMessage", "");
+    process().send(message.from, "mesos.internal.PongSlaveMessage", "");
   }
   if (message.name == "mesos.internal.SlaveRegisteredMessage") {
     internal::SlaveRegisteredMessage registered;
-    if (registered.ParseFromString(message.body)) id_ = registered.slave_id().value();
-  }
-  {
-    std::lock_guard lock(mutex_);
-    pending_.push_back({message.name, message.from.str(), message.body});
-    names_.push_back(message.name);
-  }
-  arrived_.notify_all();
-}
-
-ScriptedAgent::Received ScriptedAgent::awaitRaw(
-    const std::string& name, const std::function<bool(const std::string&)>& match,
-    std::chrono::milliseconds timeout) {
-  auto deadline = std::chrono::steady_clock::now() + timeout;
-  std::unique_lock lock(mutex_);
-  while (true) {
-    for (auto it = pending_.begin(); it != pending_.end(); ++it) {
-      if (it->name == name && match(it->body)) {
-        Received found = *it;
-        pending_.erase(it);
-        return found;
-      }
-    }
-    if (arrived_.wait_until(lock, deadline) == std::cv_status::timeout) {
-      std::string seen;
-      for (const auto& received : pending_) seen += " " + received.name;
-      throw std::runtime_error("agent waited in vain for " + name + "; pending:" + seen);
+    if (registered.ParseFromString(message.body)) {
+      std::lock_guard lock(mutex_);
+      id_ = registered.slave_id().value();
     }
   }
-}
-
-std::size_t ScriptedAgent::count(const std::string& name) const {
-  std::lock_guard lock(mutex_);
-  std::size_t n = 0;
-  for (const auto& seen : names_) n += seen == name ? 1 : 0;
-  return n;
-}
-
-void ScriptedAgent::send(const wire::Upid& to, const google::protobuf::Message& message) {
-  run([&] { process_->send(to, message); });
 }
 
 namespace {
@@ -150,10 +98,11 @@ void addCommon(M* message, const AgentOptions& options, const fakes::Resources& 
 void ScriptedAgent::registerWith(const wire::Upid& master, const fakes::Resources& checkpointed,
                                  std::chrono::milliseconds timeout) {
   internal::RegisterSlaveMessage message;
-  *message.mutable_slave() = slaveInfo(options_, self_.port);
+  *message.mutable_slave() = slaveInfo(options_, self().port);
   addCommon(&message, options_, checkpointed);
   send(master, message);
   auto registered = await<internal::SlaveRegisteredMessage>(nullptr, timeout);
+  std::lock_guard lock(mutex_);
   id_ = registered.slave_id().value();
 }
 
@@ -162,11 +111,12 @@ internal::SlaveReregisteredMessage ScriptedAgent::reregisterWith(
     const std::vector<mesos::FrameworkInfo>& frameworks, const fakes::Resources& checkpointed,
     const std::vector<mesos::ExecutorInfo>& executors, std::chrono::milliseconds timeout) {
   internal::ReregisterSlaveMessage message;
-  *message.mutable_slave() = slaveInfo(options_, self_.port);
-  message.mutable_slave()->mutable_id()->set_value(id_);
+  *message.mutable_slave() = slaveInfo(options_, self().port);
+  const std::string agent_id = id();
+  message.mutable_slave()->mutable_id()->set_value(agent_id);
   addCommon(&message, options_, checkpointed);
   for (auto task : tasks) {
-    task.mutable_slave_id()->set_value(id_);
+    task.mutable_slave_id()->set_value(agent_id);
     *message.add_tasks() = task;
   }
   for (const auto& framework : frameworks) *message.add_frameworks() = framework;
@@ -180,20 +130,21 @@ void ScriptedAgent::sendStatus(const wire::Upid& master, const std::string& fram
   internal::StatusUpdateMessage message;
   auto* update = message.mutable_update();
   update->mutable_framework_id()->set_value(framework_id);
-  update->mutable_slave_id()->set_value(id_);
+  const std::string agent_id = id();
+  update->mutable_slave_id()->set_value(agent_id);
   update->mutable_executor_id()->set_value(task_id);
   std::string uuid = wire::randomUuidBytes();
   auto* status = update->mutable_status();
   status->mutable_task_id()->set_value(task_id);
   status->set_state(state);
   status->set_source(mesos::TaskStatus::SOURCE_EXECUTOR);
-  status->mutable_slave_id()->set_value(id_);
+  status->mutable_slave_id()->set_value(agent_id);
   status->set_timestamp(1.0);
   status->set_uuid(uuid);
   update->set_timestamp(1.0);
   update->set_uuid(uuid);
   update->set_latest_state(state);
-  message.set_pid(self_.str());
+  message.set_pid(self().str());
   send(master, message);
 }
 
