@@ -105,9 +105,7 @@ SVH_CHECK(AgentFeatures, ATaskWithoutAUserRunsAsItsFrameworksUser, "SV-LAUNCH-10
   auto reader = task("reader")
                     .on(agent.id)
                     .uses(volume("v1").role(role).size(32).shared().readOnly())
-                    .command(
-                        "cat data/uid > seen; if echo x > data/uid 2> write.err; then echo "
-                        "allowed; else echo refused; fi > write");
+                    .command("cat data/uid > seen; " + tryWrite("data/uid"));
   fw.accept(offer, {launch({reader})});
   fw.awaitTaskState(reader.taskId(), {TASK_FINISHED, TASK_FAILED});
   auto sandbox = agent.sandboxOf(reader.taskId());
@@ -131,8 +129,8 @@ SVH_CHECK(AgentFeatures, AVolumeInUseKeepsItsOwnerWhenAnotherUsersTaskStarts, "S
   fw.subscribe();
   auto v1 = volume("v1").role(role).size(32).shared();
   auto offer = createVolumes(fw, agent.id, {v1});
-  auto holder = task("holder").on(agent.id).uses(v1).command(
-      "echo root > data/mine && echo up > started && exec sleep 3600");
+  auto holder =
+      task("holder").on(agent.id).uses(v1).command(runUntilKilled("echo root > data/mine"));
   fw.accept(offer, {launch({holder})});
   fw.awaitTaskState(holder.taskId(), {TASK_RUNNING});
   awaitFile(agent.sandboxOf(holder.taskId()) / "started", kDefaultWait, "the holder to start");
@@ -141,8 +139,7 @@ SVH_CHECK(AgentFeatures, AVolumeInUseKeepsItsOwnerWhenAnotherUsersTaskStarts, "S
 
   offer = fw.awaitOffer(allOf({onAgent(agent.id), hasSharedVolume("v1")}),
                         "an offer with v1 while the holder runs");
-  auto other = task("visitor").on(agent.id).uses(v1).user(kUser).command(
-      "if echo x > data/theirs 2> write.err; then echo allowed; else echo refused; fi > write");
+  auto other = task("visitor").on(agent.id).uses(v1).user(kUser).command(tryWrite("data/theirs"));
   fw.accept(offer, {launch({other})});
   fw.awaitTaskState(other.taskId(), {TASK_FINISHED, TASK_FAILED});
   EXPECT_EQ(ownerOf(dir), 0) << "SV-LAUNCH-10: a volume in use changed hands";

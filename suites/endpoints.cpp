@@ -51,6 +51,15 @@ class Endpoints : public Check {
     auto created = createVolumes(agent_id, {v});
     ASSERT_EQ(created.result_int(), 202) << "/create-volumes: " << created.body();
   }
+  // Destroys volume `name` through /destroy-volumes, which must take it (202),
+  // and waits for an offer to `fw` without it that matches `back`.
+  void destroyAndAwaitOffer(Framework& fw, const std::string& agent_id, const Resource& v,
+                            const std::string& name, const OfferMatch& back,
+                            const std::string& back_what) {
+    auto destroyed = destroyVolumes(agent_id, {v});
+    ASSERT_EQ(destroyed.result_int(), 202) << "/destroy-volumes: " << destroyed.body();
+    fw.decline(fw.awaitOfferWithout(hasVolume(name), "destroyed volume " + name, back, back_what));
+  }
   static void expectAnswer(const http::Response& response, int code, const std::string& says) {
     EXPECT_EQ(response.result_int(), code) << response.body();
     EXPECT_NE(response.body().find(says), std::string::npos)
@@ -73,11 +82,9 @@ SVH_CHECK(Endpoints, ReserveCreateDestroyUnreserveThroughTheFormEndpoints,
   fw.decline(fw.awaitOffer(allOf({onAgent(agent.id), hasSharedVolume("v1")}),
                            "an offer with the operator's volume v1"));
 
-  auto destroyed = destroyVolumes(agent.id, {v1});
-  ASSERT_EQ(destroyed.result_int(), 202) << destroyed.body();
-  fw.decline(fw.awaitOfferWithout(hasVolume("v1"), "destroyed volume v1",
-                                  allOf({onAgent(agent.id), hasScalar("disk", 32, role)}),
-                                  "the volume's disk back, reserved"));
+  destroyAndAwaitOffer(fw, agent.id, v1, "v1",
+                       allOf({onAgent(agent.id), hasScalar("disk", 32, role)}),
+                       "the volume's disk back, reserved");
   auto unreserved = unreserve(agent.id, {v1.reservedDisk()});
   ASSERT_EQ(unreserved.result_int(), 202) << unreserved.body();
   fw.decline(fw.awaitOfferWithout(
@@ -351,11 +358,9 @@ SVH_CHECK(Endpoints, AVolumeCreatedThroughAnOfferIsDestroyedThroughTheEndpoint,
   fw.subscribe();
   auto v1 = volume("v1").role(role).size(32).shared();
   fw.decline(harness::createVolumes(fw, agent.id, {v1}));
-  auto answer = destroyVolumes(agent.id, {v1});
-  ASSERT_EQ(answer.result_int(), 202) << answer.body();
-  fw.decline(fw.awaitOfferWithout(hasVolume("v1"), "destroyed v1",
-                                  allOf({onAgent(agent.id), hasScalar("disk", 32, role)}),
-                                  "the volume's disk back"));
+  destroyAndAwaitOffer(fw, agent.id, v1, "v1",
+                       allOf({onAgent(agent.id), hasScalar("disk", 32, role)}),
+                       "the volume's disk back");
   if (agent.local()) {
     awaitGone(volumeDir(agent, role, "v1"), kDefaultWait, "the volume's data to leave the agent");
   }
@@ -410,11 +415,9 @@ SVH_CHECK(Endpoints, AStaticReservationCarriesVolumesAndCannotBeUnreserved,
   ASSERT_EQ(created.result_int(), 202) << created.body();
   fw.decline(fw.awaitOffer(allOf({onAgent(agent.id), hasSharedVolume("v1")}),
                            "an offer with v1 on the static reservation"));
-  auto destroyed = destroyVolumes(agent.id, {v1});
-  ASSERT_EQ(destroyed.result_int(), 202) << destroyed.body();
-  fw.decline(fw.awaitOfferWithout(hasVolume("v1"), "destroyed v1",
-                                  allOf({onAgent(agent.id), hasScalar("disk", 128, role)}),
-                                  "the whole static reservation back"));
+  destroyAndAwaitOffer(fw, agent.id, v1, "v1",
+                       allOf({onAgent(agent.id), hasScalar("disk", 128, role)}),
+                       "the whole static reservation back");
 
   auto plain = statically;
   plain.clear_allocation_info();

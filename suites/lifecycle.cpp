@@ -5,6 +5,7 @@
 
 #include <fstream>
 
+#include "harness/scenario/common_steps.hpp"
 #include "harness/scenario/files.hpp"
 #include "suites/check.hpp"
 
@@ -44,10 +45,8 @@ SVH_CHECK(Lifecycle, CreateShareLaunchDestroy,
   auto reader = task("reader")
                     .on(agent.id)
                     .uses(volume("v1").role(role).size(64).shared().readOnly())
-                    .command(
-                        "while [ ! -s data/f ]; do sleep 0.05; done; cat data/f > seen; "
-                        "if echo x > data/g 2> write_error; then echo allowed > ro_result; "
-                        "else echo refused > ro_result; fi; exec sleep 3600");
+                    .command("while [ ! -s data/f ]; do sleep 0.05; done; cat data/f > seen; " +
+                             tryWrite("data/g", "ro_result") + "; exec sleep 3600");
   fw.accept(offer, {launch({writer, reader})});
   fw.awaitTaskState(writer.taskId(), {mesos::v1::TASK_RUNNING});
   fw.awaitTaskState(reader.taskId(), {mesos::v1::TASK_RUNNING});

@@ -8,11 +8,12 @@
 #include <algorithm>
 #include <chrono>
 #include <sstream>
-#include <thread>
 
 #include "fakes/agent/probe/probe_report.hpp"
+#include "harness/scenario/common_steps.hpp"
 #include "harness/scenario/digest.hpp"
 #include "harness/scenario/files.hpp"
+#include "harness/util/eventually.hpp"
 #include "suites/check.hpp"
 
 namespace svh::suites {
@@ -205,9 +206,8 @@ SVH_CHECK(RoEnforcement, RoAndRwTasksShareOneVolumeAtOnceAndTheReaderSeesTheWrit
                         "done; first=$(cat data/count); seen=$first; n=0; "
                         "while [ \"$seen\" = \"$first\" ]; do n=$((n+1)); [ $n -gt 600 ] && exit "
                         "4; sleep 0.05; "
-                        "seen=$(cat data/count); done; echo \"$first $seen\" > seen; "
-                        "if echo x > data/from-reader 2> write.err; then echo allowed > write; "
-                        "else echo refused > write; fi");
+                        "seen=$(cat data/count); done; echo \"$first $seen\" > seen; " +
+                        tryWrite("data/from-reader"));
   std::vector<TaskInfo> both = {writer, reader};
   fw.accept(offer, {launch(both)});
   fw.awaitTaskState(writer.taskId(), {mesos::v1::TASK_RUNNING});
@@ -226,13 +226,10 @@ SVH_CHECK(RoEnforcement, RoAndRwTasksShareOneVolumeAtOnceAndTheReaderSeesTheWrit
   EXPECT_FALSE(fs::exists(volumeDir("v1") / "from-reader"));
   // The writer went on writing after the reader was refused.
   auto count = std::stol("0" + readFile(volumeDir("v1") / "count"));
-  bool went_on = false;
-  for (auto deadline = std::chrono::steady_clock::now() + kDefaultWait;
-       !went_on && std::chrono::steady_clock::now() < deadline;) {
-    went_on = std::stol("0" + readFile(volumeDir("v1") / "count")) > count;
-    if (!went_on) std::this_thread::sleep_for(std::chrono::milliseconds(20));
-  }
-  EXPECT_TRUE(went_on) << "the RW writer stopped writing while it shared the volume";
+  EXPECT_TRUE(util::eventually(
+      [&] { return std::stol("0" + readFile(volumeDir("v1") / "count")) > count; }, kDefaultWait))
+      << "the RW writer stopped writing while it shared the volume (count stayed at " << count
+      << ")";
   fw.kill(writer.taskId(), agent().id);
   fw.awaitTaskState(writer.taskId(), {mesos::v1::TASK_KILLED});
   fw.teardown();
@@ -247,8 +244,7 @@ SVH_CHECK(RoEnforcement, EachTaskGetsTheModeOfItsOwnResource,
   // its own container_path.
   auto attempt = [](const std::string& path, const std::string& name) {
     return "if grep -q \" $MESOS_SANDBOX/" + path + " \" /proc/self/mountinfo; then echo " + path +
-           " > at; fi; if echo " + name + " > " + path + "/" + name +
-           " 2> write.err; then echo allowed > write; else echo refused > write; fi";
+           " > at; fi; " + tryWrite(path + "/" + name, "write", name);
   };
   auto first_ro = task("ro-a")
                       .on(agent().id)

@@ -49,6 +49,21 @@ class Validation : public Check {
   };
   friend class DropCounter;
 
+  // An offer to `fw` of the agent with at least `mb` MB of unreserved disk.
+  static Offer unreservedDiskOffer(Framework& fw, const std::string& agent_id, double mb) {
+    return fw.awaitOffer(
+        allOf({onAgent(agent_id), hasScalar("disk", mb, "*")}),
+        "an offer with " + std::to_string(static_cast<int>(mb)) + " MB of unreserved disk");
+  }
+  // Reserves `mb` MB of `offer`'s disk to `role` and returns the offer
+  // that comes back with it.
+  static Offer reserveDisk(Framework& fw, const Offer& offer, double mb, const std::string& role) {
+    fw.accept(offer, {reserve({reservedTo(disk(mb), role, "svharness")})});
+    return fw.awaitOffer(allOf({returnedFrom(offer), hasScalar("disk", mb, role)}),
+                         "an offer with " + std::to_string(static_cast<int>(mb)) +
+                             " MB of disk reserved to " + role);
+  }
+
   // Plain (non-volume) disk reserved to `role` in `offer`.
   static double reservedDisk(const Offer& offer, const std::string& role) {
     return scalarIn(offer, "disk", role);
@@ -84,8 +99,7 @@ SVH_CHECK(Validation, OnlyPersistentVolumesCanBeShared, "SV-MODEL-2") {
   // The scheduler path drops a RESERVE of shared disk: nothing is reserved.
   Framework fw(cluster().master(), spec(role));
   fw.subscribe();
-  auto offer = fw.awaitOffer(allOf({onAgent(agent.id), hasScalar("disk", 32, "*")}),
-                             "an offer with unreserved disk");
+  auto offer = unreservedDiskOffer(fw, agent.id, 32);
   DropCounter dropped(*this, "reserve");
   fw.accept(offer, {reserve({shared_disk})});
   fw.decline(fw.awaitOfferWithout([&](const Offer& o) { return reservedDisk(o, role) > 0; },
@@ -104,11 +118,8 @@ SVH_CHECK(Validation, ACreateTurnsReservedDiskIntoTheVolumeAndADestroyTurnsItBac
   const std::string role = unique("valid");
   Framework fw(cluster().master(), spec(role));
   fw.subscribe();
-  auto offer = fw.awaitOffer(allOf({onAgent(agent.id), hasScalar("disk", 100, "*")}),
-                             "an offer with 100 MB of unreserved disk");
-  fw.accept(offer, {reserve({reservedTo(disk(100), role, "svharness")})});
-  offer = fw.awaitOffer(allOf({onAgent(agent.id), hasScalar("disk", 100, role)}),
-                        "an offer with 100 MB reserved disk");
+  auto offer = unreservedDiskOffer(fw, agent.id, 100);
+  offer = reserveDisk(fw, offer, 100, role);
 
   // Too big for the reservation: dropped, the offer is as it was.
   DropCounter dropped(*this, "create");
@@ -209,8 +220,7 @@ SVH_CHECK(Validation, AFrameworkNamesItsOwnPrincipalInWhatItReservesAndCreates,
   const std::string role = unique("valid");
   Framework fw(cluster().master(), spec(role));  // principal "svharness"
   fw.subscribe();
-  auto offer = fw.awaitOffer(allOf({onAgent(agent.id), hasScalar("disk", 64, "*")}),
-                             "an offer with unreserved disk");
+  auto offer = unreservedDiskOffer(fw, agent.id, 64);
   // RES-4: a reservation by someone else is dropped.
   DropCounter reserve_dropped(*this, "reserve");
   fw.accept(offer, {reserve({reservedTo(disk(32), role, "someone-else")})});
@@ -219,9 +229,7 @@ SVH_CHECK(Validation, AFrameworkNamesItsOwnPrincipalInWhatItReservesAndCreates,
                                "an offer after the RESERVE under another principal");
   reserve_dropped.expectOneMore();
 
-  fw.accept(offer, {reserve({reservedTo(disk(32), role, "svharness")})});
-  offer = fw.awaitOffer(allOf({returnedFrom(offer), hasScalar("disk", 32, role)}),
-                        "an offer with the reserved disk");
+  offer = reserveDisk(fw, offer, 32, role);
   // PV-CREATE-4: a volume with another principal, or none, is dropped.
   for (const std::string principal : {"someone-else", ""}) {
     SCOPED_TRACE("CREATE with persistence principal '" + principal + "'");
@@ -242,8 +250,7 @@ SVH_CHECK(Validation, ReservationsOfOneRoleMergeAndCanBeUnreservedInParts, "RES-
   const std::string role = unique("valid");
   Framework fw(cluster().master(), spec(role));
   fw.subscribe();
-  auto offer = fw.awaitOffer(allOf({onAgent(agent.id), hasScalar("disk", 96, "*")}),
-                             "an offer with unreserved disk");
+  auto offer = unreservedDiskOffer(fw, agent.id, 96);
   auto labelled = reservedTo(disk(32), role, "svharness");
   auto* label = labelled.mutable_reservations(0)->mutable_labels()->add_labels();
   label->set_key("tier");
@@ -271,8 +278,7 @@ SVH_CHECK(Validation, AFrameworkReservesOnlyForItsOwnRoles, "RES-3") {
   const std::string role = unique("valid");
   Framework fw(cluster().master(), spec(role));
   fw.subscribe();
-  auto offer = fw.awaitOffer(allOf({onAgent(agent.id), hasScalar("disk", 32, "*")}),
-                             "an offer with unreserved disk");
+  auto offer = unreservedDiskOffer(fw, agent.id, 32);
   DropCounter dropped(*this, "reserve");
   fw.accept(offer, {reserve({reservedTo(disk(32), role + "-not-mine", "svharness")})});
   fw.decline(fw.awaitOffer(returnedFrom(offer), "an offer after the RESERVE for another role"));
@@ -304,8 +310,7 @@ SVH_CHECK(Validation, ReserveAndCreateInOneAcceptAreNotAtomic, "RES-8") {
   const std::string role = unique("valid");
   Framework fw(cluster().master(), spec(role));
   fw.subscribe();
-  auto offer = fw.awaitOffer(allOf({onAgent(agent.id), hasScalar("disk", 32, "*")}),
-                             "an offer with unreserved disk");
+  auto offer = unreservedDiskOffer(fw, agent.id, 32);
   fw.accept(offer, {reserve({reservedTo(disk(32), role, "svharness")}),
                     create({volume("v1").role(role).size(64).shared()})});
   fw.decline(fw.awaitOfferWithout(hasVolume("v1"), "volume v1 (too big to create)",
@@ -324,11 +329,8 @@ SVH_CHECK(Validation, ASubRoleRefinesAndReturnsItsParentsReservation, "RES-7") {
   const std::string child = role + "/child";
   Framework parent(cluster().master(), spec(role));
   parent.subscribe();
-  auto offer = parent.awaitOffer(allOf({onAgent(agent.id), hasScalar("disk", 32, "*")}),
-                                 "an offer with unreserved disk");
-  parent.accept(offer, {reserve({reservedTo(disk(32), role, "svharness")})});
-  parent.decline(parent.awaitOffer(allOf({returnedFrom(offer), hasScalar("disk", 32, role)}),
-                                   "the parent's reservation"));
+  auto offer = unreservedDiskOffer(parent, agent.id, 32);
+  parent.decline(reserveDisk(parent, offer, 32, role));
 
   Framework fw(cluster().master(), spec(child));
   fw.subscribe();
@@ -354,11 +356,8 @@ SVH_CHECK(Validation, TheVolumesOfOneCreateAreAllocatedToOneRole, "PV-CREATE-5")
   const std::string role = unique("valid");
   Framework fw(cluster().master(), spec(role));
   fw.subscribe();
-  auto offer = fw.awaitOffer(allOf({onAgent(agent.id), hasScalar("disk", 64, "*")}),
-                             "an offer with unreserved disk");
-  fw.accept(offer, {reserve({reservedTo(disk(64), role, "svharness")})});
-  offer = fw.awaitOffer(allOf({returnedFrom(offer), hasScalar("disk", 64, role)}),
-                        "an offer with 64 MB reserved disk");
+  auto offer = unreservedDiskOffer(fw, agent.id, 64);
+  offer = reserveDisk(fw, offer, 64, role);
   Resource v1 = volume("v1").role(role).size(32).shared();
   Resource v2 = volume("v2").role(role).size(32).shared();
   v1.mutable_allocation_info()->set_role(role);
@@ -425,8 +424,7 @@ SVH_CHECK(Validation, TheWholeLifeOfAVolumeWorksInThePreRefinementFormat,
   Framework fw(cluster().master(), old_style);
   fw.subscribe();
   auto v1 = volume("v1").role(role).size(32).shared();
-  auto offer = fw.awaitOffer(allOf({onAgent(agent.id), hasScalar("disk", 32, "*")}),
-                             "an offer with unreserved disk");
+  auto offer = unreservedDiskOffer(fw, agent.id, 32);
   for (const auto& r : offer.resources()) {
     EXPECT_EQ(r.reservations_size(), 0) << "a post-refinement resource offered to a framework "
                                            "without RESERVATION_REFINEMENT: "

@@ -34,4 +34,9 @@ std::string runUntilKilled(const std::string& before) {
   return before + " && echo up > started && exec sleep 3600";
 }
 
+std::string tryWrite(const std::string& file, const std::string& result, const std::string& text) {
+  return "if echo " + text + " > " + file + " 2> " + result + ".err; then echo allowed > " +
+         result + "; else echo refused > " + result + "; fi";
+}
+
 }  // namespace svh::harness

@@ -25,4 +25,11 @@ OfferMatch returnedFrom(const Offer& accepted, double used_cpus = 0);
 // can see it got going) and then runs until it is killed.
 std::string runUntilKilled(const std::string& before = "true");
 
+// A task command fragment: tries to write `text` to `file` and records the
+// outcome as one line, "allowed" or "refused", in `result` (the shell's
+// error, if any, in `result`.err), so a check can tell a refused write from
+// a task that never tried.
+std::string tryWrite(const std::string& file, const std::string& result = "write",
+                     const std::string& text = "x");
+
 }  // namespace svh::harness
