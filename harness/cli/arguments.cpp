@@ -134,7 +134,8 @@ std::variant<Arguments, Exit> parseArguments(int argc, char** argv) {
       ->check(CLI::IsMember({"mesos-1.12", "mesos-1.1"}));
   app.add_option("--content-type", content_type, "Scheduler API encoding: json or protobuf")
       ->check(CLI::IsMember({"json", "protobuf"}));
-  app.add_option("--report-dir", report_dir, "Where junit.xml and logs/ are written");
+  app.add_option("--report-dir", report_dir,
+                 "Where report.html, results.json, junit.xml, repro/ and logs/ are written");
   app.add_option("--fault", run.faults, "Run the bundled master with a seeded fault");
   app.add_option("--allocation-interval", run.allocation_interval,
                  "Allocation interval of the bundled master (Mesos duration)");

@@ -15,9 +15,12 @@
 
 #include "harness/cli/arguments.hpp"
 #include "harness/cli/progress_listener.hpp"
+#include "harness/cli/run_report.hpp"
 #include "harness/cluster/environment.hpp"
 #include "harness/cluster/janitor.hpp"
 #include "harness/scenario/scenario_loader.hpp"
+#include "reports/recorder.hpp"
+#include "reports/write_reports.hpp"
 #include "suites/check.hpp"
 #include "suites/clause_list.hpp"
 #include "suites/suite.hpp"
@@ -46,6 +49,17 @@ void watchSignals(sigset_t signals) {
       std::_Exit(130);
     }
   }).detach();
+}
+
+// ARCHITECTURE.md's exit codes, from how the run went.
+int exitCode(int gtest_status, bool strict) {
+  const auto* unit = ::testing::UnitTest::GetInstance();
+  if (!svh::harness::clusterStartError().empty()) return 3;
+  if (svh::harness::interrupted()) return 130;
+  if (unit->failed_test_count() > 0 || gtest_status != 0) return 1;
+  if (!svh::harness::teardownProblems().empty()) return 3;
+  if (strict && unit->skipped_test_count() > 0) return 1;
+  return 0;
 }
 
 }  // namespace
@@ -97,25 +111,35 @@ int main(int argc, char** argv) {
   pthread_sigmask(SIG_BLOCK, &signals, nullptr);
   watchSignals(signals);
 
+  std::string clause_problem;
+  auto record = svh::cli::startRecord(args, &clause_problem);
+  if (!clause_problem.empty()) {
+    std::fprintf(stderr, "svharness: the report has no clause matrix: %s\n",
+                 clause_problem.c_str());
+  }
   auto& listeners = ::testing::UnitTest::GetInstance()->listeners();
   delete listeners.Release(listeners.default_result_printer());
   listeners.Append(new svh::cli::ProgressListener(svh::suites::clauseRegistry()));
+  listeners.Append(new svh::reports::RunRecorder(record, svh::suites::clauseRegistry(),
+                                                 svh::suites::mirrorRegistry()));
 
-  int status = RUN_ALL_TESTS();
-  const auto* unit = ::testing::UnitTest::GetInstance();
-  std::printf("report: %s\n", (run.report_dir / "junit.xml").c_str());
-
+  const int status = RUN_ALL_TESTS();
   for (const auto& problem : svh::harness::teardownProblems()) {
     std::fprintf(stderr, "svharness: teardown: %s\n", problem.c_str());
   }
   if (!svh::harness::clusterStartError().empty()) {
     std::fprintf(stderr, "svharness: cannot start the cluster: %s\n",
                  svh::harness::clusterStartError().c_str());
-    return 3;
   }
-  if (svh::harness::interrupted()) return 130;
-  if (unit->failed_test_count() > 0 || status != 0) return 1;
-  if (!svh::harness::teardownProblems().empty()) return 3;
-  if (args.strict && unit->skipped_test_count() > 0) return 1;
-  return 0;
+  int code = exitCode(status, args.strict);
+
+  record.exit_code = code;
+  record.exit_meaning = svh::cli::exitMeaning(code);
+  const auto problems = svh::reports::writeReports(record, run.report_dir);
+  for (const auto& problem : problems) std::fprintf(stderr, "svharness: %s\n", problem.c_str());
+  // A run whose report could not be written has no verdict to hand over.
+  if (!problems.empty() && code == 0) code = 3;
+  std::printf("report: %s (and junit.xml, results.json)\n",
+              (run.report_dir / "report.html").c_str());
+  return code;
 }

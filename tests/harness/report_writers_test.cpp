@@ -1,0 +1,101 @@
+// The report writers (reports/) on hand-made run records: clause standings,
+// escaping, repro scripts, repeated rounds.
+
+#include <gtest/gtest.h>
+
+#include "reports/html_report.hpp"
+#include "reports/repro_script.hpp"
+#include "reports/results_json.hpp"
+#include "reports/run_record.hpp"
+
+namespace svh::reports {
+namespace {
+
+CheckRecord check(const std::string& name, Verdict verdict, std::vector<std::string> clauses,
+                  int iteration = 0) {
+  CheckRecord c;
+  c.name = name;
+  c.verdict = verdict;
+  c.clauses = std::move(clauses);
+  c.iteration = iteration;
+  return c;
+}
+
+RunRecord sampleRun() {
+  RunRecord run;
+  run.settings = {{"master", "builtin"}};
+  run.rerun_command = {"/opt/svh/svharness", "--master", "http://m:5050/it's"};
+  run.clauses = {{"A-1", "a", "", {"S.Pass", "S.Fail"}},
+                 {"A-2", "b", "", {"S.Pass"}},
+                 {"A-3", "c", "", {"S.Skip"}},
+                 {"A-4", "d", "", {"S.NotRun"}},
+                 {"A-5", "e", "internal to the allocator", {}},
+                 {"A-6", "f", "", {}}};
+  run.checks = {check("S.Pass", Verdict::kPassed, {"A-1", "A-2"}),
+                check("S.Fail", Verdict::kFailed, {"A-1"}),
+                check("S.Skip", Verdict::kSkipped, {"A-3"})};
+  run.checks[1].failure = "x.cpp:3: expected <b> & 'c'";
+  return run;
+}
+
+TEST(ReportWriters, AClauseStandsByTheChecksThatNameIt) {
+  auto run = sampleRun();
+  EXPECT_EQ(standingOf(run, run.clauses[0]), ClauseStanding::kViolated) << "one failure is enough";
+  EXPECT_EQ(standingOf(run, run.clauses[1]), ClauseStanding::kHolds);
+  EXPECT_EQ(standingOf(run, run.clauses[2]), ClauseStanding::kSkipped);
+  EXPECT_EQ(standingOf(run, run.clauses[3]), ClauseStanding::kNotRun);
+  EXPECT_EQ(standingOf(run, run.clauses[4]), ClauseStanding::kNotBlackBox);
+  EXPECT_EQ(standingOf(run, run.clauses[5]), ClauseStanding::kUnchecked);
+}
+
+TEST(ReportWriters, AFailureInALaterRoundViolatesTheClause) {
+  auto run = sampleRun();
+  run.checks = {check("S.Pass", Verdict::kPassed, {"A-2"}, 0),
+                check("S.Pass", Verdict::kFailed, {"A-2"}, 1)};
+  EXPECT_EQ(standingOf(run, run.clauses[1]), ClauseStanding::kViolated);
+  auto json = resultsJson(run);
+  EXPECT_EQ(json["checks"][1]["iteration"], 1);
+  EXPECT_EQ(json["counts"]["checks"], 2);
+  EXPECT_EQ(json["counts"]["failed"], 1);
+}
+
+TEST(ReportWriters, ResultsJsonCarriesVerdictsClausesAndOutcomes) {
+  auto run = sampleRun();
+  run.checks[0].outcomes["SV-HTTP-3"] = "202";
+  run.checks[2].skip_reason = "needs local agents";
+  auto json = resultsJson(run);
+  EXPECT_EQ(json["counts"]["passed"], 1);
+  EXPECT_EQ(json["counts"]["skipped"], 1);
+  EXPECT_EQ(json["checks"][0]["outcomes"]["SV-HTTP-3"], "202");
+  EXPECT_EQ(json["checks"][1]["failure"], "x.cpp:3: expected <b> & 'c'");
+  EXPECT_FALSE(json["checks"][0].contains("failure"));
+  EXPECT_EQ(json["checks"][2]["skip_reason"], "needs local agents");
+  EXPECT_EQ(json["clauses"][4]["standing"], "not black-box");
+  EXPECT_EQ(json["clauses"][4]["not_black_box"], "internal to the allocator");
+  EXPECT_EQ(json["clauses"][0]["checks"], nlohmann::json::array({"S.Pass", "S.Fail"}));
+}
+
+TEST(ReportWriters, TheHtmlReportEscapesWhatChecksSay) {
+  auto html = htmlReport(sampleRun());
+  EXPECT_NE(html.find("expected &lt;b&gt; &amp; &#39;c&#39;"), std::string::npos);
+  EXPECT_EQ(html.find("<b>"), std::string::npos);
+  EXPECT_NE(html.find("repro/S.Fail.sh"), std::string::npos);
+  EXPECT_NE(html.find("internal to the allocator"), std::string::npos);
+  EXPECT_EQ(htmlEscape("<a href=\"x\">'&'</a>"),
+            "&lt;a href=&quot;x&quot;&gt;&#39;&amp;&#39;&lt;/a&gt;");
+}
+
+TEST(ReportWriters, AReproScriptQuotesEveryWord) {
+  auto run = sampleRun();
+  auto script = reproScript(run, run.checks[1]);
+  EXPECT_EQ(script.rfind("#!/bin/sh\n", 0), 0u);
+  EXPECT_NE(script.find("exec '/opt/svh/svharness' '--master' 'http://m:5050/it'\\''s' "
+                        "--report-dir \"$report_dir\" '--gtest_filter=S.Fail'"),
+            std::string::npos)
+      << script;
+  EXPECT_NE(script.find("#   x.cpp:3: expected <b> & 'c'"), std::string::npos) << script;
+  EXPECT_EQ(shellQuote("a'b"), "'a'\\''b'");
+}
+
+}  // namespace
+}  // namespace svh::reports
