@@ -4,7 +4,6 @@
 
 #include "harness/client/operator_client.hpp"
 #include "harness/scenario/common_steps.hpp"
-#include "harness/wire/json_codec.hpp"
 #include "suites/check.hpp"
 
 namespace svh::suites {
@@ -90,12 +89,9 @@ SVH_CHECK(CapabilityGating, OperatorsCreateSharedVolumesWithoutAnyCapability,
   const std::string role = unique("cap");
   auto v1 = volume("v1").role(role).size(32).shared().principal("");
   OperatorClient op(cluster().master());
-  auto reserved = op.form(
-      "/master/reserve",
-      {{"slaveId", agent.id}, {"resources", "[" + wire::toJsonString(v1.reservedDisk()) + "]"}});
+  auto reserved = op.reserve(agent.id, {v1.reservedDisk()});
   ASSERT_EQ(reserved.result_int(), 202) << reserved.body();
-  auto created = op.form("/master/create-volumes",
-                         {{"slaveId", agent.id}, {"volumes", "[" + wire::toJsonString(v1) + "]"}});
+  auto created = op.createVolumes(agent.id, {v1});
   ASSERT_EQ(created.result_int(), 202) << "SV-CAP-3: " << created.body();
 
   Framework fw(cluster().master(), capable(role));

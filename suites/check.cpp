@@ -141,6 +141,12 @@ void Check::expectUndisturbed(const harness::Framework& fw, const std::string& t
   }
 }
 
+void Check::expectAnswer(const http::Response& response, int code, const std::string& says) {
+  EXPECT_EQ(response.result_int(), code) << response.body();
+  EXPECT_NE(response.body().find(says), std::string::npos)
+      << "expected the answer to say '" << says << "'; it says: " << response.body();
+}
+
 void Check::outcome(const std::string& clause, const std::string& seen) {
   RecordProperty("outcome " + clause, seen);
 }

@@ -13,6 +13,7 @@
 #include <vector>
 
 #include "harness/cluster/environment.hpp"
+#include "harness/http/client.hpp"
 #include "harness/scenario/framework.hpp"
 
 namespace svh::suites {
@@ -69,6 +70,8 @@ class Check : public ::testing::Test {
   // becomes ' ').
   static std::filesystem::path volumeDir(const harness::AgentHandle& agent, const std::string& role,
                                          const std::string& id);
+  // An operator endpoint answered `code` with a body that says `says`.
+  static void expectAnswer(const http::Response& response, int code, const std::string& says);
   // Every status the task got so far is TASK_STARTING or TASK_RUNNING.
   static void expectUndisturbed(const harness::Framework& fw, const std::string& task_id);
   // Records which of several allowed outcomes a check saw (SPEC 0), as a

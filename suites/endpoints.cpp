@@ -23,26 +23,17 @@ class Endpoints : public Check {
   FrameworkSpec spec(const std::string& role) {
     return {.role = role, .content_type = runOptions().content_type};
   }
-  static std::string jsonList(const std::vector<Resource>& resources) {
-    std::string out = "[";
-    for (const auto& r : resources) out += (out.size() > 1 ? "," : "") + wire::toJsonString(r);
-    return out + "]";
-  }
   http::Response reserve(const std::string& agent_id, const std::vector<Resource>& resources) {
-    return op_->form("/master/reserve",
-                     {{"slaveId", agent_id}, {"resources", jsonList(resources)}});
+    return op_->reserve(agent_id, resources);
   }
   http::Response unreserve(const std::string& agent_id, const std::vector<Resource>& resources) {
-    return op_->form("/master/unreserve",
-                     {{"slaveId", agent_id}, {"resources", jsonList(resources)}});
+    return op_->unreserve(agent_id, resources);
   }
   http::Response createVolumes(const std::string& agent_id, const std::vector<Resource>& volumes) {
-    return op_->form("/master/create-volumes",
-                     {{"slaveId", agent_id}, {"volumes", jsonList(volumes)}});
+    return op_->createVolumes(agent_id, volumes);
   }
   http::Response destroyVolumes(const std::string& agent_id, const std::vector<Resource>& volumes) {
-    return op_->form("/master/destroy-volumes",
-                     {{"slaveId", agent_id}, {"volumes", jsonList(volumes)}});
+    return op_->destroyVolumes(agent_id, volumes);
   }
   // Reserves the volume's disk and creates it, both through the endpoints.
   void makeVolume(const std::string& agent_id, const VolumeBuilder& v) {
@@ -59,11 +50,6 @@ class Endpoints : public Check {
     auto destroyed = destroyVolumes(agent_id, {v});
     ASSERT_EQ(destroyed.result_int(), 202) << "/destroy-volumes: " << destroyed.body();
     fw.decline(fw.awaitOfferWithout(hasVolume(name), "destroyed volume " + name, back, back_what));
-  }
-  static void expectAnswer(const http::Response& response, int code, const std::string& says) {
-    EXPECT_EQ(response.result_int(), code) << response.body();
-    EXPECT_NE(response.body().find(says), std::string::npos)
-        << "expected the answer to say '" << says << "'; it says: " << response.body();
   }
 
   std::unique_ptr<OperatorClient> op_;
@@ -249,7 +235,7 @@ SVH_MIRRORS(Endpoints, MissingParametersAreBadRequests,
             "PersistentVolumeEndpointsTest.NoSlaveId PersistentVolumeEndpointsTest.NoVolumes");
 SVH_CHECK(Endpoints, MissingParametersAreBadRequests, "SV-HTTP-1") {
   auto& agent = cluster().agents().front();
-  auto v = jsonList({volume("v1").role(unique("http")).size(32).shared()});
+  auto v = "[" + wire::toJsonString(volume("v1").role(unique("http")).size(32).shared()) + "]";
   EXPECT_EQ(op_->form("/master/create-volumes", {{"volumes", v}}).result_int(), 400);
   EXPECT_EQ(op_->form("/master/create-volumes", {{"slaveId", agent.id}}).result_int(), 400);
   EXPECT_EQ(op_->form("/master/destroy-volumes", {{"volumes", v}}).result_int(), 400);

@@ -5,7 +5,6 @@
 
 #include "harness/client/operator_client.hpp"
 #include "harness/scenario/common_steps.hpp"
-#include "harness/wire/json_codec.hpp"
 #include "suites/check.hpp"
 
 namespace svh::suites {
@@ -68,11 +67,6 @@ class Validation : public Check {
   static double reservedDisk(const Offer& offer, const std::string& role) {
     return scalarIn(offer, "disk", role);
   }
-  static std::string jsonList(const std::vector<Resource>& resources) {
-    std::string out = "[";
-    for (const auto& r : resources) out += (out.size() > 1 ? "," : "") + wire::toJsonString(r);
-    return out + "]";
-  }
 };
 
 SVH_MIRRORS(Validation, OnlyPersistentVolumesCanBeShared,
@@ -83,18 +77,10 @@ SVH_CHECK(Validation, OnlyPersistentVolumesCanBeShared, "SV-MODEL-2") {
   OperatorClient op(cluster().master());
   auto shared_disk = reservedTo(disk(32), role, "svharness");
   shared_disk.mutable_shared();
-  auto answer =
-      op.form("/master/reserve", {{"slaveId", agent.id}, {"resources", jsonList({shared_disk})}});
-  EXPECT_EQ(answer.result_int(), 400) << answer.body();
-  EXPECT_NE(answer.body().find("Only persistent volumes can be shared"), std::string::npos)
-      << answer.body();
+  expectAnswer(op.reserve(agent.id, {shared_disk}), 400, "Only persistent volumes can be shared");
   auto shared_cpus = reservedTo(cpus(0.1), role, "svharness");
   shared_cpus.mutable_shared();
-  answer =
-      op.form("/master/reserve", {{"slaveId", agent.id}, {"resources", jsonList({shared_cpus})}});
-  EXPECT_EQ(answer.result_int(), 400) << answer.body();
-  EXPECT_NE(answer.body().find("Resource cpus cannot be shared"), std::string::npos)
-      << answer.body();
+  expectAnswer(op.reserve(agent.id, {shared_cpus}), 400, "Resource cpus cannot be shared");
 
   // The scheduler path drops a RESERVE of shared disk: nothing is reserved.
   Framework fw(cluster().master(), spec(role));
@@ -169,12 +155,8 @@ SVH_CHECK(Validation, PersistenceIdsAreUniquePerRoleOnAnAgent, "PV-CREATE-3") {
 
   // The operator path says why.
   OperatorClient op(cluster().master());
-  auto answer =
-      op.form("/master/create-volumes",
-              {{"slaveId", agent.id}, {"volumes", jsonList({volume("v1").role(role).size(32)})}});
-  EXPECT_EQ(answer.result_int(), 400) << answer.body();
-  EXPECT_NE(answer.body().find("Persistence ID 'v1' is not unique"), std::string::npos)
-      << answer.body();
+  expectAnswer(op.createVolumes(agent.id, {volume("v1").role(role).size(32)}), 400,
+               "Persistence ID 'v1' is not unique");
 
   // The same id in another role is another volume.
   const std::string other = unique("valid-other");
@@ -187,9 +169,7 @@ SVH_CHECK(Validation, AVolumeNeedsAVolumeInfoAValidIdAndNoHostPath, "PV-CREATE-2
   auto& agent = cluster().agents().front();
   const std::string role = unique("valid");
   OperatorClient op(cluster().master());
-  auto reserved = op.form(
-      "/master/reserve",
-      {{"slaveId", agent.id}, {"resources", jsonList({reservedTo(disk(32), role, "svharness")})}});
+  auto reserved = op.reserve(agent.id, {reservedTo(disk(32), role, "svharness")});
   ASSERT_EQ(reserved.result_int(), 202) << reserved.body();
   auto base = volume("v1").role(role).size(32).shared().build();
   auto no_volume = base;
@@ -205,10 +185,7 @@ SVH_CHECK(Validation, AVolumeNeedsAVolumeInfoAValidIdAndNoHostPath, "PV-CREATE-2
   };
   for (const auto& [what, resource, says] : cases) {
     SCOPED_TRACE("/create-volumes with " + what);
-    auto answer = op.form("/master/create-volumes",
-                          {{"slaveId", agent.id}, {"volumes", jsonList({resource})}});
-    EXPECT_EQ(answer.result_int(), 400) << answer.body();
-    EXPECT_NE(answer.body().find(says), std::string::npos) << answer.body();
+    expectAnswer(op.createVolumes(agent.id, {resource}), 400, says);
   }
 }
 
@@ -295,12 +272,8 @@ SVH_CHECK(Validation, AFrameworkReservesOnlyForItsOwnRoles, "RES-3") {
   OperatorClient op(cluster().master());
   auto allocated = reservedTo(disk(32), role, "svharness");
   allocated.mutable_allocation_info()->set_role(role);
-  auto answer =
-      op.form("/master/reserve", {{"slaveId", agent.id}, {"resources", jsonList({allocated})}});
-  EXPECT_EQ(answer.result_int(), 400) << answer.body();
-  EXPECT_NE(answer.body().find("only allows reservations to be made to unallocated resources"),
-            std::string::npos)
-      << answer.body();
+  expectAnswer(op.reserve(agent.id, {allocated}), 400,
+               "only allows reservations to be made to unallocated resources");
 }
 
 // RES-8: RESERVE and CREATE in one ACCEPT are applied one by one; a CREATE
@@ -381,9 +354,7 @@ SVH_CHECK(Validation, ACreateRescindsNoOffer, "SV-CREATE-5") {
   auto& agent = cluster().agents().front();
   const std::string role = unique("valid");
   OperatorClient op(cluster().master());
-  auto reserved = op.form(
-      "/master/reserve",
-      {{"slaveId", agent.id}, {"resources", jsonList({reservedTo(disk(32), role, "svharness")})}});
+  auto reserved = op.reserve(agent.id, {reservedTo(disk(32), role, "svharness")});
   ASSERT_EQ(reserved.result_int(), 202) << reserved.body();
 
   Framework holder(cluster().master(), spec(role + "-holder"));
@@ -451,8 +422,7 @@ SVH_CHECK(Validation, TheWholeLifeOfAVolumeWorksInThePreRefinementFormat,
 
   // The v1 operator API takes the old format too.
   OperatorClient op(cluster().master());
-  auto reserved = op.form("/master/reserve",
-                          {{"slaveId", agent.id}, {"resources", jsonList({v1.reservedDisk()})}});
+  auto reserved = op.reserve(agent.id, {v1.reservedDisk()});
   ASSERT_EQ(reserved.result_int(), 202) << reserved.body();
   for (auto type :
        {mesos::v1::master::Call::CREATE_VOLUMES, mesos::v1::master::Call::DESTROY_VOLUMES}) {

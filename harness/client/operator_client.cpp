@@ -43,6 +43,36 @@ http::Response OperatorClient::form(const std::string& path,
   return client_.post(path, "application/x-www-form-urlencoded", body);
 }
 
+namespace {
+
+std::string jsonArray(const std::vector<mesos::v1::Resource>& resources) {
+  std::string out = "[";
+  for (const auto& r : resources) out += (out.size() > 1 ? "," : "") + wire::toJsonString(r);
+  return out + "]";
+}
+
+}  // namespace
+
+http::Response OperatorClient::reserve(const std::string& agent_id,
+                                       const std::vector<mesos::v1::Resource>& resources) {
+  return form("/master/reserve", {{"slaveId", agent_id}, {"resources", jsonArray(resources)}});
+}
+
+http::Response OperatorClient::unreserve(const std::string& agent_id,
+                                         const std::vector<mesos::v1::Resource>& resources) {
+  return form("/master/unreserve", {{"slaveId", agent_id}, {"resources", jsonArray(resources)}});
+}
+
+http::Response OperatorClient::createVolumes(const std::string& agent_id,
+                                             const std::vector<mesos::v1::Resource>& volumes) {
+  return form("/master/create-volumes", {{"slaveId", agent_id}, {"volumes", jsonArray(volumes)}});
+}
+
+http::Response OperatorClient::destroyVolumes(const std::string& agent_id,
+                                              const std::vector<mesos::v1::Resource>& volumes) {
+  return form("/master/destroy-volumes", {{"slaveId", agent_id}, {"volumes", jsonArray(volumes)}});
+}
+
 http::Response OperatorClient::v1(const mesos::v1::master::Call& call, ContentType type) {
   bool protobuf = type == ContentType::kProtobuf;
   const char* media = protobuf ? "application/x-protobuf" : "application/json";

@@ -6,6 +6,7 @@
 #include <map>
 #include <nlohmann/json.hpp>
 #include <string>
+#include <vector>
 
 #include "harness/client/scheduler_client.hpp"
 #include "harness/http/client.hpp"
@@ -25,6 +26,16 @@ class OperatorClient {
 
   // POST a form endpoint (/master/create-volumes, ...), fields url-encoded.
   http::Response form(const std::string& path, const std::map<std::string, std::string>& fields);
+  // The form endpoints with Mesos's field names (slaveId and resources or
+  // volumes, each a JSON array of v1 Resources).
+  http::Response reserve(const std::string& agent_id,
+                         const std::vector<mesos::v1::Resource>& resources);
+  http::Response unreserve(const std::string& agent_id,
+                           const std::vector<mesos::v1::Resource>& resources);
+  http::Response createVolumes(const std::string& agent_id,
+                               const std::vector<mesos::v1::Resource>& volumes);
+  http::Response destroyVolumes(const std::string& agent_id,
+                                const std::vector<mesos::v1::Resource>& volumes);
   // POST /api/v1 in the given encoding.
   http::Response v1(const mesos::v1::master::Call& call, ContentType type = ContentType::kJson);
   // Decodes a 200 answer of v1(); throws HarnessError otherwise.
