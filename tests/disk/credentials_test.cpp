@@ -359,6 +359,41 @@ TEST_F(Credentials, AccessAnswersForTheCallerAndAnRoViewStillSaysErofs) {
   EXPECT_EQ(call(::access((mnt_ / "ro" / "f").c_str(), W_OK)), EROFS);
 }
 
+// Runs `path` (a copy of /bin/true) in a grandchild; 0 or execve's errno.
+int exec(const char* path) {
+  const pid_t pid = ::fork();
+  if (pid == 0) {
+    char* const argv[] = {const_cast<char*>(path), nullptr};
+    char* const envp[] = {nullptr};
+    ::execve(path, argv, envp);
+    ::_exit(errno);
+  }
+  int status = 0;
+  if (pid < 0 || ::waitpid(pid, &status, 0) != pid) return ECHILD;
+  return WIFEXITED(status) ? WEXITSTATUS(status) : EIO;
+}
+
+TEST_F(Credentials, ExecutingTakesTheCallersExecutePermissionNotReadPermission) {
+  RecordProperty("clauses", "SV-LAUNCH-10");
+  for (const auto& [name, mode] :
+       {std::pair{"x-only", 0711}, {"owner-x", 0744}, {"everyone", 0755}}) {
+    fs::copy_file("/bin/true", vol_ / name);
+    ASSERT_EQ(::chmod((vol_ / name).c_str(), static_cast<mode_t>(mode)), 0);
+  }
+  mountWithViews();
+  if (HasFatalFailure()) return;
+  expectRows(nobody(), mnt_,
+             {
+                 {"exec rw/x-only (root 0711)", 0, [] { return exec("rw/x-only"); }},
+                 {"read rw/x-only", EACCES,
+                  [] { return call(::open("rw/x-only", O_RDONLY | O_CLOEXEC)); }},
+                 {"exec rw/owner-x (root 0744)", EACCES, [] { return exec("rw/owner-x"); }},
+                 {"exec rw/everyone (root 0755)", 0, [] { return exec("rw/everyone"); }},
+                 {"exec ro/x-only", 0, [] { return exec("ro/x-only"); }},
+             });
+  EXPECT_EQ(exec((mnt_ / "rw" / "owner-x").c_str()), 0) << "root cannot run a 0744 program";
+}
+
 TEST_F(Credentials, RootIsRootAgainOnEveryThreadThatServedANonRootCaller) {
   RecordProperty("clauses", "SV-LAUNCH-10");
   // Every request begins on a worker thread that must be root again: fsuid

@@ -434,6 +434,30 @@ void releaseFile(const Node& n, int fd) {
   ::close(fd);
 }
 
+// execve() opens the file to run for reading, with the kernel's
+// __FMODE_EXEC in the flags. Locally that takes the caller's execute
+// permission, not read permission; the kernel (without default_permissions)
+// only checked that the file has some execute bit. So for a non-root caller
+// the execute permission is checked as the caller and the file opened as the
+// daemon: the kernel alone uses that fd, to load the program.
+constexpr int kFmodeExec = 0x20;
+
+// Opens `path` (a ProcPath) with `flags` for `caller`; the fd or -errno.
+int openAs(const Caller& caller, const char* path, int flags) {
+  const bool exec = (flags & kFmodeExec) && !caller.root();
+  {
+    AsCaller as(caller);
+    if (as.error() != 0) return -as.error();
+    if (!exec) {
+      const int f = ::open(path, flags);
+      return f >= 0 ? f : -errno;
+    }
+    if (::faccessat(AT_FDCWD, path, X_OK, AT_EACCESS) != 0) return -errno;
+  }
+  const int f = ::open(path, flags);  // executing: as the daemon
+  return f >= 0 ? f : -errno;
+}
+
 void opOpen(fuse_req_t req, fuse_ino_t ino, fuse_file_info* fi) {
   DiskFs& fs = fsOf(req);
   Node n = resolve(fs, ino, "open");
@@ -450,12 +474,7 @@ void opOpen(fuse_req_t req, fuse_ino_t ino, fuse_file_info* fi) {
     const ProcPath proc(n.fd());
     const Caller caller = callerOf(req);
     const int r = n.volume().open([&](struct stat& st) { return ::fstat(n.fd(), &st) == 0; },
-                                  [&] {
-                                    AsCaller as(caller);
-                                    if (as.error() != 0) return -as.error();
-                                    const int f = ::open(proc.c_str(), flags);
-                                    return f >= 0 ? f : -errno;
-                                  });
+                                  [&] { return openAs(caller, proc.c_str(), flags); });
     if (r < 0) {
       err = -r;
     } else {
