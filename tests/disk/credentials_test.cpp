@@ -245,6 +245,8 @@ TEST_F(Credentials, ACallerCreatesOnlyWhereTheModesAllowAndOwnsWhatItMakes) {
           {"mkfifo rw/open/p", 0, [] { return call(::mkfifo("rw/open/p", 0644)); }},
           {"link rw/open/new rw/open/hard", 0,
            [] { return call(::link("rw/open/new", "rw/open/hard")); }},
+          {"link rw/open/l rw/open/l2 (a symlink)", 0,
+           [] { return call(::link("rw/open/l", "rw/open/l2")); }},
           {"rename rw/open/d rw/open/d2", 0,
            [] { return call(::rename("rw/open/d", "rw/open/d2")); }},
           {"create rw/sgid/new (set-group-ID)", 0, create("rw/sgid/new")},
@@ -262,6 +264,14 @@ TEST_F(Credentials, ACallerCreatesOnlyWhereTheModesAllowAndOwnsWhatItMakes) {
     EXPECT_EQ(st.st_gid, kDirGroup) << name << " did not take the set-group-ID parent's group";
   }
   EXPECT_TRUE(lst("sgid/d").st_mode & S_ISGID) << "a directory in a set-group-ID one lost the bit";
+  // A hard link is the object itself, a symlink included (not its target).
+  EXPECT_EQ(
+      call(::link((mnt_ / "rw" / "open" / "l").c_str(), (mnt_ / "rw" / "open" / "l3").c_str())), 0)
+      << "root cannot hard-link a symlink";
+  for (const char* name : {"open/hard", "open/l2", "open/l3"}) {
+    const std::string original = std::string(name) == "open/hard" ? "open/new" : "open/l";
+    EXPECT_EQ(lst(name).st_ino, lst(original).st_ino) << name << " is not a link to " << original;
+  }
   // What the task sees through its view is the same.
   struct stat st {};
   ASSERT_EQ(::lstat((mnt_ / "rw" / "open" / "new").c_str(), &st), 0);
