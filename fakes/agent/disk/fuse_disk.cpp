@@ -237,6 +237,9 @@ std::unique_ptr<FuseDisk> FuseDisk::mount(const DiskOptions& given) {
   // allow_other: tasks of every user reach their views. Not
   // default_permissions: the kernel would then answer access() itself, and
   // access(W_OK) in an RO view would say 0 instead of EROFS (RoMatrix).
+  // Owners and modes are enforced all the same: the handlers act with a
+  // non-root caller's fs ids (caller_creds.hpp), so the backing filesystem
+  // checks them.
   std::vector<std::string> words = {"svh-disk", "-o", "allow_other,fsname=svh-disk,subtype=svh"};
   if (options.debug) words.emplace_back("-d");
   std::vector<char*> argv;

@@ -9,12 +9,16 @@
 #include <sys/xattr.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <cerrno>
 #include <cstdio>
 #include <cstring>
 #include <functional>
 #include <new>
+#include <utility>
 #include <vector>
+
+#include "fakes/agent/disk/caller_creds.hpp"
 
 namespace svh::agent::disk {
 namespace {
@@ -104,9 +108,37 @@ void useZeroUmask() {
   if (::unshare(CLONE_FS) == 0) ::umask(0);
 }
 
-int lookupEntry(DiskFs& fs, const Node& parent, const char* name, fuse_entry_param* e) {
-  UniqueFd fd(::openat(parent.fd(), name, O_PATH | O_NOFOLLOW | O_CLOEXEC));
-  if (!fd) return errno;
+// Who sent the request. The supplementary groups cost a read of the
+// caller's /proc status, so they are read only for a caller that is not
+// root; if they cannot be read (the caller is gone) it acts with none.
+Caller callerOf(fuse_req_t req) {
+  Caller c;
+  const fuse_ctx* ctx = fuse_req_ctx(req);
+  c.uid = ctx->uid;
+  c.gid = ctx->gid;
+  if (c.root()) return c;
+  gid_t some[32];
+  int n = fuse_req_getgroups(req, 32, some);
+  if (n > 0 && n <= 32) c.groups.assign(some, some + n);
+  if (n > 32) {
+    c.groups.resize(static_cast<size_t>(n));
+    n = fuse_req_getgroups(req, n, c.groups.data());
+    c.groups.resize(n > 0 ? std::min(static_cast<size_t>(n), c.groups.size()) : 0);
+  }
+  return c;
+}
+
+// Resolves `name` in `parent` as `caller` (search permission on the parent),
+// by default as the daemon.
+int lookupEntry(DiskFs& fs, const Node& parent, const char* name, fuse_entry_param* e,
+                const Caller& caller = {}) {
+  UniqueFd fd;
+  {
+    AsCaller as(caller);
+    if (as.error() != 0) return as.error();
+    fd.reset(::openat(parent.fd(), name, O_PATH | O_NOFOLLOW | O_CLOEXEC));
+    if (!fd) return errno;
+  }
   return fs.entry(parent.inode->view, std::move(fd), e);
 }
 
@@ -152,7 +184,7 @@ void opLookup(fuse_req_t req, fuse_ino_t parent, const char* name) {
   } else {
     Node p = resolve(fs, parent, "lookup");
     err = p.error != 0 ? p.error : nameError(name);
-    if (err == 0) err = lookupEntry(fs, p, name, &e);
+    if (err == 0) err = lookupEntry(fs, p, name, &e, callerOf(req));
   }
   replyEntry(req, err, e);
 }
@@ -196,9 +228,15 @@ const char* setattrOp(int to_set) {
   return mode ? "chmod" : owner ? "chown" : size ? "truncate" : "utimens";
 }
 
-// Applies a setattr through the inode's O_PATH fd; the open file handle the
-// kernel may pass is not needed (and for directories it is not an fd).
-int applySetattr(const Inode& in, const struct stat& attr, int to_set) {
+// Applies a setattr through the inode's O_PATH fd, as the caller: the kernel
+// refuses chmod/chown/utimens to a non-owner and truncate without write
+// permission, as on a local filesystem. A truncate that comes with an open
+// file handle (ftruncate, an O_TRUNC open) uses that handle instead: the
+// kernel checked it was opened for writing, and the file's mode may have
+// changed since (a file created 0444 can be written through the fd that
+// created it). For directories the handle is not an fd, but directories are
+// never truncated.
+int applySetattr(const Inode& in, const struct stat& attr, int to_set, const fuse_file_info* fi) {
   const ProcPath proc(in.fd());
   if (to_set & FUSE_SET_ATTR_MODE) {
     if (in.type == S_IFLNK) return EOPNOTSUPP;
@@ -215,7 +253,11 @@ int applySetattr(const Inode& in, const struct stat& attr, int to_set) {
     const off_t size = attr.st_size;
     const int r = in.view->volume->resize(
         in.fd(), [size](uint64_t) { return static_cast<int64_t>(size); },
-        [&] { return ::truncate(proc.c_str(), size) == 0 ? 0 : -errno; });
+        [&] {
+          const int r = fi != nullptr ? ::ftruncate(static_cast<int>(fi->fh), size)
+                                      : ::truncate(proc.c_str(), size);
+          return r == 0 ? 0 : -errno;
+        });
     if (r < 0) return -r;
   }
   struct timespec tv[2] = {{0, UTIME_OMIT}, {0, UTIME_OMIT}};
@@ -234,13 +276,16 @@ int applySetattr(const Inode& in, const struct stat& attr, int to_set) {
   return 0;
 }
 
-void opSetattr(fuse_req_t req, fuse_ino_t ino, struct stat* attr, int to_set, fuse_file_info*) {
+void opSetattr(fuse_req_t req, fuse_ino_t ino, struct stat* attr, int to_set, fuse_file_info* fi) {
   DiskFs& fs = fsOf(req);
   const char* op = setattrOp(to_set);
   Node n = resolve(fs, ino, op);
   if (n.root) return (void)fuse_reply_err(req, EPERM);
   int err = admit(n);
-  if (err == 0) err = applySetattr(*n.inode, *attr, to_set);
+  if (err == 0) {
+    AsCaller as(callerOf(req));
+    err = as.error() != 0 ? as.error() : applySetattr(*n.inode, *attr, to_set, fi);
+  }
   if (n.inode) fs.trace(*n.inode, op, {}, err);
   struct stat st {};
   if (err == 0) err = statOf(*n.inode, &st);
@@ -263,25 +308,11 @@ void opReadlink(fuse_req_t req, fuse_ino_t ino) {
   fuse_reply_readlink(req, buf);
 }
 
-// A new object belongs to whoever made it, as on a local filesystem; the
-// daemon runs as root and made it as root. Its group is the parent's when
-// the parent is set-group-ID. For tasks that run as a user (SV-LAUNCH-10).
-// The disk does not check a caller's permissions against owners and modes
-// (no default_permissions, see fuse_disk.cpp): RO views are its only
-// enforcement.
-int giveToCaller(fuse_req_t req, int dirfd, const char* name, int fd = -1) {
-  const fuse_ctx* ctx = fuse_req_ctx(req);
-  if (ctx == nullptr || (ctx->uid == 0 && ctx->gid == 0)) return 0;
-  struct stat parent {};
-  if (::fstat(dirfd, &parent) != 0) return errno;
-  const gid_t gid = (parent.st_mode & S_ISGID) ? static_cast<gid_t>(-1) : ctx->gid;
-  const int r = fd >= 0 ? ::fchown(fd, ctx->uid, gid)
-                        : ::fchownat(dirfd, name, ctx->uid, gid, AT_SYMLINK_NOFOLLOW);
-  return r == 0 ? 0 : errno;
-}
-
 // A request that makes the new entry `name` in `parent`: make(dirfd)
-// returns 0 or an errno; the new object is then looked up and answered.
+// returns 0 or an errno. It runs with the caller's fs ids, so the kernel
+// checks the caller's permissions on the parent and makes the object the
+// caller's (the group the parent's if the parent is set-group-ID), as on a
+// local filesystem. The new object is then looked up and answered.
 void makeEntry(fuse_req_t req, fuse_ino_t parent, const char* name, const char* op,
                const std::function<int(int)>& make) {
   DiskFs& fs = fsOf(req);
@@ -292,8 +323,10 @@ void makeEntry(fuse_req_t req, fuse_ino_t parent, const char* name, const char* 
   fuse_entry_param e{};
   if (err == 0) {
     useZeroUmask();
-    err = make(p.fd());
-    if (err == 0) err = giveToCaller(req, p.fd(), name);
+    {
+      AsCaller as(callerOf(req));
+      err = as.error() != 0 ? as.error() : make(p.fd());
+    }
     if (err == 0) err = lookupEntry(fs, p, name, &e);
   }
   if (p.inode) fs.trace(*p.inode, op, name, err);
@@ -323,8 +356,12 @@ void removeEntry(fuse_req_t req, fuse_ino_t parent, const char* name, const char
   if (err == 0) err = nameError(name);
   if (err == 0) {
     const int dirfd = p.fd();
-    err = -p.volume().remove(dirfd, name,
-                             [&] { return ::unlinkat(dirfd, name, flags) == 0 ? 0 : -errno; });
+    const Caller caller = callerOf(req);
+    err = -p.volume().remove(dirfd, name, [&] {
+      AsCaller as(caller);
+      if (as.error() != 0) return -as.error();
+      return ::unlinkat(dirfd, name, flags) == 0 ? 0 : -errno;
+    });
   }
   if (p.inode) fs.trace(*p.inode, op, name, err);
   fuse_reply_err(req, err);
@@ -348,7 +385,10 @@ void opRename(fuse_req_t req, fuse_ino_t parent, const char* name, fuse_ino_t ne
   if (err == 0) err = nameError(name);
   if (err == 0) err = nameError(newname);
   if (err == 0) {
+    const Caller caller = callerOf(req);
     auto act = [&] {
+      AsCaller as(caller);
+      if (as.error() != 0) return -as.error();
       return ::renameat2(from.fd(), name, to.fd(), newname, flags) == 0 ? 0 : -errno;
     };
     // Renaming over an existing file removes it (not so for an exchange).
@@ -367,9 +407,18 @@ void opLink(fuse_req_t req, fuse_ino_t ino, fuse_ino_t newparent, const char* ne
   if (err == 0) err = nameError(newname);
   fuse_entry_param e{};
   if (err == 0) {
-    if (::linkat(src.fd(), "", dst.fd(), newname, AT_EMPTY_PATH) != 0) {
-      err = errno;
-    } else {
+    // Through /proc rather than AT_EMPTY_PATH, which needs
+    // CAP_DAC_READ_SEARCH: a caller that is not root does not have it. The
+    // kernel applies fs.protected_hardlinks to the caller as it would locally.
+    {
+      AsCaller as(callerOf(req));
+      err = as.error();
+      if (err == 0 && ::linkat(AT_FDCWD, ProcPath(src.fd()).c_str(), dst.fd(), newname,
+                               AT_SYMLINK_FOLLOW) != 0) {
+        err = errno;
+      }
+    }
+    if (err == 0) {
       UniqueFd fd(::fcntl(src.fd(), F_DUPFD_CLOEXEC, 0));
       err = fd ? fs.entry(src.inode->view, std::move(fd), &e) : errno;
     }
@@ -383,6 +432,30 @@ void opLink(fuse_req_t req, fuse_ino_t ino, fuse_ino_t newparent, const char* ne
 void releaseFile(const Node& n, int fd) {
   if (n.inode) n.volume().release(fd);
   ::close(fd);
+}
+
+// execve() opens the file to run for reading, with the kernel's
+// __FMODE_EXEC in the flags. Locally that takes the caller's execute
+// permission, not read permission; the kernel (without default_permissions)
+// only checked that the file has some execute bit. So for a non-root caller
+// the execute permission is checked as the caller and the file opened as the
+// daemon: the kernel alone uses that fd, to load the program.
+constexpr int kFmodeExec = 0x20;
+
+// Opens `path` (a ProcPath) with `flags` for `caller`; the fd or -errno.
+int openAs(const Caller& caller, const char* path, int flags) {
+  const bool exec = (flags & kFmodeExec) && !caller.root();
+  {
+    AsCaller as(caller);
+    if (as.error() != 0) return -as.error();
+    if (!exec) {
+      const int f = ::open(path, flags);
+      return f >= 0 ? f : -errno;
+    }
+    if (::faccessat(AT_FDCWD, path, X_OK, AT_EACCESS) != 0) return -errno;
+  }
+  const int f = ::open(path, flags);  // executing: as the daemon
+  return f >= 0 ? f : -errno;
 }
 
 void opOpen(fuse_req_t req, fuse_ino_t ino, fuse_file_info* fi) {
@@ -399,11 +472,9 @@ void opOpen(fuse_req_t req, fuse_ino_t ino, fuse_file_info* fi) {
     const int flags =
         (fi->flags & ~(O_CREAT | O_EXCL | O_NOCTTY | O_NOFOLLOW | O_DIRECT)) | O_CLOEXEC;
     const ProcPath proc(n.fd());
+    const Caller caller = callerOf(req);
     const int r = n.volume().open([&](struct stat& st) { return ::fstat(n.fd(), &st) == 0; },
-                                  [&] {
-                                    const int f = ::open(proc.c_str(), flags);
-                                    return f >= 0 ? f : -errno;
-                                  });
+                                  [&] { return openAs(caller, proc.c_str(), flags); });
     if (r < 0) {
       err = -r;
     } else {
@@ -433,25 +504,22 @@ void opCreate(fuse_req_t req, fuse_ino_t parent, const char* name, mode_t mode,
     // O_NOFOLLOW: a symlink that appeared under this name since the kernel's
     // lookup must not be followed out of the volume.
     const int flags = (fi->flags | O_CREAT | O_NOFOLLOW | O_CLOEXEC) & ~(O_NOCTTY | O_DIRECT);
-    bool created = false;
+    const Caller caller = callerOf(req);
     const int r = p.volume().open(
         [&](struct stat& st) { return ::fstatat(dirfd, name, &st, AT_SYMLINK_NOFOLLOW) == 0; },
         [&] {
-          // Exclusively first, to know whether this call made the file.
-          int f = ::openat(dirfd, name, flags | O_EXCL, mode);
-          created = f >= 0;
-          if (f < 0 && errno == EEXIST && !(flags & O_EXCL)) f = ::openat(dirfd, name, flags, mode);
+          // As the caller: a new file is the caller's, as in makeEntry.
+          AsCaller as(caller);
+          if (as.error() != 0) return -as.error();
+          const int f = ::openat(dirfd, name, flags, mode);
           return f >= 0 ? f : -errno;
         });
     if (r < 0) {
       err = -r;
     } else {
       fd = r;
-      // Only a file this call made changes hands (O_CREAT also opens one
-      // that another view made meanwhile).
-      if (created) err = giveToCaller(req, dirfd, name, fd);
       UniqueFd path(::open(ProcPath(fd).c_str(), O_PATH | O_CLOEXEC));
-      if (err == 0) err = path ? fs.entry(p.inode->view, std::move(path), &e) : errno;
+      err = path ? fs.entry(p.inode->view, std::move(path), &e) : errno;
       if (err != 0) releaseFile(p, std::exchange(fd, -1));
     }
   }
@@ -549,7 +617,12 @@ void opOpendir(fuse_req_t req, fuse_ino_t ino, fuse_file_info* fi) {
     h->views = fs.listViews();
   } else {
     if (n.error != 0) return (void)fuse_reply_err(req, n.error);
-    const int fd = ::open(ProcPath(n.fd()).c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+    int fd = -1;
+    {
+      AsCaller as(callerOf(req));
+      if (as.error() != 0) return (void)fuse_reply_err(req, as.error());
+      fd = ::open(ProcPath(n.fd()).c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+    }
     if (fd < 0) return (void)fuse_reply_err(req, errno);
     h->dp = ::fdopendir(fd);
     if (h->dp == nullptr) {
@@ -676,7 +749,10 @@ void changeXattr(fuse_req_t req, fuse_ino_t ino, const char* op,
   // Extended attributes of symlinks are not supported (user.* ones cannot
   // exist; the /proc path would name the link, not a file).
   if (err == 0 && n.inode->type == S_IFLNK) err = EPERM;
-  if (err == 0) err = change(ProcPath(n.fd()).c_str());
+  if (err == 0) {
+    AsCaller as(callerOf(req));
+    err = as.error() != 0 ? as.error() : change(ProcPath(n.fd()).c_str());
+  }
   if (n.inode) fs.trace(*n.inode, op, {}, err);
   fuse_reply_err(req, err);
 }
@@ -703,6 +779,9 @@ void readXattr(fuse_req_t req, fuse_ino_t ino, const char* op, size_t size,
   std::vector<char> buf(size);
   ssize_t len = 0;
   if (!none) {
+    // As the caller: reading a user.* attribute needs read permission.
+    AsCaller as(callerOf(req));
+    if (as.error() != 0) return (void)fuse_reply_err(req, as.error());
     len = query(ProcPath(n.fd()).c_str(), size == 0 ? nullptr : buf.data(), size);
     if (len < 0) return (void)fuse_reply_err(req, errno);
   } else if (std::string_view(op) == "getxattr") {
@@ -735,8 +814,14 @@ void opAccess(fuse_req_t req, fuse_ino_t ino, int mask) {
     err = n.error;
   } else if ((mask & W_OK) && n.inode->view->mode == Mode::RO) {
     err = EROFS;
-  } else if (::faccessat(AT_FDCWD, ProcPath(n.fd()).c_str(), mask, 0) != 0) {
-    err = errno;
+  } else {
+    // AT_EACCESS: checked against the fs ids (the caller's), not the real
+    // ids (the daemon's). The same answer for root.
+    AsCaller as(callerOf(req));
+    err = as.error();
+    if (err == 0 && ::faccessat(AT_FDCWD, ProcPath(n.fd()).c_str(), mask, AT_EACCESS) != 0) {
+      err = errno;
+    }
   }
   fuse_reply_err(req, err);
 }
