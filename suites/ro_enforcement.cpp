@@ -159,6 +159,31 @@ SVH_CHECK(RoEnforcement, EveryMutatingCallFromAnRoTaskFailsAndChangesNothing,
   fw.teardown();
 }
 
+// SV-RO-3's own story: Mesos's test runs `echo hello > volume/file` in a
+// task whose resource names the shared volume RO and sees the task fail.
+// How an agent enforces RO (a read-only bind mount in Mesos, the FUSE
+// view here) is its business; the effect, EROFS and TASK_FAILED, is not.
+SVH_MIRRORS(RoEnforcement, ATaskThatWritesToItsRoVolumeFails,
+            "LinuxFilesystemIsolatorMesosTest.ROOT_WriteAccessSharedPersistentVolumeReadOnlyMode");
+SVH_CHECK(RoEnforcement, ATaskThatWritesToItsRoVolumeFails, "SV-RO-3 SV-RO-2 H-RO-1") {
+  Framework fw(cluster().master(), {.role = role_, .content_type = runOptions().content_type});
+  fw.subscribe();
+  auto offer = createVolume(fw, "v1");
+  auto writer =
+      task("writer").on(agent().id).uses(shared("v1").readOnly()).command("echo hello > data/file");
+  fw.accept(offer, {launch({writer})});
+  auto end = fw.awaitTaskState(writer.taskId(), {mesos::v1::TASK_FINISHED, mesos::v1::TASK_FAILED});
+  EXPECT_EQ(end.state(), mesos::v1::TASK_FAILED)
+      << "SV-RO-3: a task's write to its RO volume succeeded: " << describe(end);
+  EXPECT_NE(readFile(agent().sandboxOf(writer.taskId()) / "stderr").find("Read-only file system"),
+            std::string::npos)
+      << "SV-RO-3: the write did not fail with EROFS; the task's stderr: "
+      << readFile(agent().sandboxOf(writer.taskId()) / "stderr");
+  EXPECT_FALSE(fs::exists(volumeDir("v1") / "file"))
+      << "SV-RO-3: the write reached the agent's disk";
+  fw.teardown();
+}
+
 SVH_CHECK(RoEnforcement, AnRwTaskOnTheSameVolumeCanMakeEveryChange, "SV-RO-1 H-DATA-1") {
   Framework fw(cluster().master(), {.role = role_, .content_type = runOptions().content_type});
   fw.subscribe();
