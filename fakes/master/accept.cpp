@@ -89,11 +89,13 @@ void Master::applyToAgent(AgentRecord& agent, const Operation& operation) {
     return;
   }
   agent.total = *total;
-  std::string type = lowercase(Operation::Type_Name(operation.type()));
-  count("master/operations/" + type + "/finished");
-  count("master/operations/" + type + "/total");
-  count("master/operations/finished");
-  count("master/operations/total");
+  if (profile_.operation_feedback) {  // 1.1 had no operation metrics
+    std::string type = lowercase(Operation::Type_Name(operation.type()));
+    count("master/operations/" + type + "/finished");
+    count("master/operations/" + type + "/total");
+    count("master/operations/finished");
+    count("master/operations/total");
+  }
   updateAgentResources(agent, agent.total.filter([](const mesos::v1::Resource& r) {
     return fakes::isDynamicallyReserved(r) || fakes::isPersistentVolume(r);
   }));

@@ -347,17 +347,18 @@ std::string Master::metricsJson() const {
   out["master/outstanding_offers"] = static_cast<double>(offers_.size());
   out["master/elected"] = 1.0;
   out["master/uptime_secs"] = now() - start_time_;
-  // Operation counters, zero until something happens.
-  for (const char* type : {"reserve", "unreserve", "create", "destroy", "grow_volume",
-                           "shrink_volume", "create_disk", "destroy_disk"}) {
-    for (const char* state : {"total", "pending", "finished", "error", "dropped", "failed",
-                              "unreachable", "gone_by_operator", "recovering"}) {
-      out[std::string("master/operations/") + type + "/" + state] = 0.0;
+  // Operation counters, zero until something happens; they came with
+  // operation feedback (1.6), so the 1.1 profile has none.
+  const char* const states[] = {"total",  "pending",     "finished",         "error",     "dropped",
+                                "failed", "unreachable", "gone_by_operator", "recovering"};
+  if (profile_.operation_feedback) {
+    for (const char* type : {"reserve", "unreserve", "create", "destroy", "grow_volume",
+                             "shrink_volume", "create_disk", "destroy_disk"}) {
+      for (const char* state : states) {
+        out[std::string("master/operations/") + type + "/" + state] = 0.0;
+      }
     }
-  }
-  for (const char* state : {"total", "pending", "finished", "error", "dropped", "failed",
-                            "unreachable", "gone_by_operator", "recovering"}) {
-    out[std::string("master/operations/") + state] = 0.0;
+    for (const char* state : states) out[std::string("master/operations/") + state] = 0.0;
   }
   for (const char* counter : {"master/messages_register_framework",
                               "master/messages_reregister_framework",
