@@ -133,6 +133,8 @@ int main(int argc, char** argv) {
   }
   int code = exitCode(status, args.strict);
 
+  // --gtest_list_tests ran nothing: there is no run to report on.
+  if (GTEST_FLAG_GET(list_tests)) return code;
   record.exit_code = code;
   record.exit_meaning = svh::cli::exitMeaning(code);
   const auto problems = svh::reports::writeReports(record, run.report_dir);

@@ -111,5 +111,14 @@ TEST_F(Report, APassingRunLeavesNoReproScriptsBehind) {
   EXPECT_NE(outcome.out.find("report.html"), std::string::npos) << outcome.out;
 }
 
+TEST_F(Report, ListingTheChecksWritesNoReport) {
+  auto outcome =
+      run(binary("svharness"), {"--report-dir", reports_.path().string(), "--gtest_list_tests"});
+  ASSERT_EQ(outcome.exit_code, 0) << outcome.err;
+  EXPECT_NE(outcome.out.find("ATaskThatWritesToItsRoVolumeFails"), std::string::npos);
+  EXPECT_FALSE(std::filesystem::exists(reports_.path() / "results.json"));
+  EXPECT_FALSE(std::filesystem::exists(reports_.path() / "report.html"));
+}
+
 }  // namespace
 }  // namespace svh::test
