@@ -70,26 +70,31 @@ void writeSummary(std::ostream& out, const RunRecord& run) {
   out << "</table>\n";
 }
 
-void writeClauses(std::ostream& out, const RunRecord& run) {
+// A matrix of clauses (or Mesos tests) with their standings and the checks
+// that name (or mirror) them.
+template <typename StandingOf>
+void writeMatrix(std::ostream& out, const RunRecord& run, const std::vector<ClauseRecord>& rows,
+                 StandingOf standing_of, const std::string& anchor, const std::string& title,
+                 const std::string& row_name, const std::string& checks_name) {
   const auto verdicts = checkVerdicts(run);
   std::map<std::string, int> tally;
-  for (const auto& clause : run.clauses) ++tally[standingName(standingOf(run, clause))];
-  out << "<h2 id=\"clauses\">Clauses</h2>\n<p>";
+  for (const auto& row : rows) ++tally[standingName(standing_of(run, row))];
+  out << "<h2 id=\"" << anchor << "\">" << htmlEscape(title) << "</h2>\n<p>";
   for (const auto& [standing, n] : tally) {
     out << "<span class=\"" << cssClass(standing) << "\">" << n << " " << standing << "</span> ";
   }
-  out << "</p>\n<table>\n<tr><th>clause</th><th>standing</th><th>what it says</th>"
-         "<th>checks</th></tr>\n";
-  for (const auto& clause : run.clauses) {
-    const std::string standing = standingName(standingOf(run, clause));
-    out << "<tr id=\"" << htmlEscape(clause.id) << "\"><td><code>" << htmlEscape(clause.id)
+  out << "</p>\n<table>\n<tr><th>" << row_name << "</th><th>standing</th><th>what it says</th><th>"
+      << checks_name << "</th></tr>\n";
+  for (const auto& row : rows) {
+    const std::string standing = standingName(standing_of(run, row));
+    out << "<tr id=\"" << htmlEscape(row.id) << "\"><td><code>" << htmlEscape(row.id)
         << "</code></td><td class=\"" << cssClass(standing) << "\">" << standing << "</td><td>"
-        << htmlEscape(clause.summary);
-    if (!clause.not_black_box.empty()) {
-      out << "<br><em>Not black-box: " << htmlEscape(clause.not_black_box) << "</em>";
+        << htmlEscape(row.summary);
+    if (!row.not_black_box.empty()) {
+      out << "<br><em>Not black-box: " << htmlEscape(row.not_black_box) << "</em>";
     }
     out << "</td><td>";
-    for (const auto& name : clause.named_by) {
+    for (const auto& name : row.named_by) {
       auto it = verdicts.find(name);
       const std::string verdict = it == verdicts.end() ? "not run" : it->second;
       out << "<a class=\"" << cssClass(verdict) << "\" href=\"#" << htmlEscape(name) << "\">"
@@ -168,8 +173,13 @@ std::string htmlReport(const RunRecord& run) {
       << "</style>\n</head>\n<body>\n"
       << "<h1>Shared persistent volumes: conformance report</h1>\n";
   writeSummary(out, run);
-  writeClauses(out, run);
+  writeMatrix(out, run, run.clauses, standingOf, "clauses", "Clauses", "clause", "checks");
   writeChecks(out, run);
+  if (!run.mesos_tests.empty()) {
+    writeMatrix(out, run, run.mesos_tests, mirrorStandingOf, "mesos-tests",
+                "Mesos tests (SPEC 2.1, 2.2) and the checks that mirror them", "Mesos test",
+                "mirrored by");
+  }
   out << "</body>\n</html>\n";
   return out.str();
 }

@@ -40,6 +40,15 @@ nlohmann::ordered_json resultsJson(const RunRecord& run) {
     if (!clause.not_black_box.empty()) c["not_black_box"] = clause.not_black_box;
     clauses.push_back(std::move(c));
   }
+  auto& tests = out["mesos_tests"] = nlohmann::ordered_json::array();
+  for (const auto& test : run.mesos_tests) {
+    nlohmann::ordered_json t;
+    t["test"] = test.id;
+    t["standing"] = standingName(mirrorStandingOf(run, test));
+    t["checks"] = test.named_by;
+    if (!test.not_black_box.empty()) t["not_black_box"] = test.not_black_box;
+    tests.push_back(std::move(t));
+  }
   return out;
 }
 

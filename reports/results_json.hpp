@@ -5,7 +5,9 @@
 //    "settings": {...}, "counts": {"checks", "passed", "failed", "skipped"},
 //    "checks": [{"name", "iteration", "verdict", "clauses", "mirrors",
 //                "seconds", "failure"?, "skip_reason"?, "outcomes"?}],
-//    "clauses": [{"id", "summary", "standing", "checks", "not_black_box"?}]}
+//    "clauses": [{"id", "summary", "standing", "checks", "not_black_box"?}],
+//    "mesos_tests": [{"test", "standing", "checks", "not_black_box"?}]}
+// A Mesos test's standing comes from the checks that mirror it.
 
 #include <nlohmann/json.hpp>
 

@@ -34,12 +34,15 @@ const char* standingName(ClauseStanding standing) {
   return "?";
 }
 
-ClauseStanding standingOf(const RunRecord& run, const ClauseRecord& clause) {
+namespace {
+
+// `ids_of` picks what a check names: its clauses or the tests it mirrors.
+template <typename IdsOf>
+ClauseStanding standingBy(const RunRecord& run, const ClauseRecord& clause, IdsOf ids_of) {
   bool passed = false, failed = false, skipped = false;
   for (const auto& check : run.checks) {
-    if (std::find(check.clauses.begin(), check.clauses.end(), clause.id) == check.clauses.end()) {
-      continue;
-    }
+    const std::vector<std::string>& ids = ids_of(check);
+    if (std::find(ids.begin(), ids.end(), clause.id) == ids.end()) continue;
     passed |= check.verdict == Verdict::kPassed;
     failed |= check.verdict == Verdict::kFailed;
     skipped |= check.verdict == Verdict::kSkipped;
@@ -50,6 +53,18 @@ ClauseStanding standingOf(const RunRecord& run, const ClauseRecord& clause) {
   if (!clause.named_by.empty()) return ClauseStanding::kNotRun;
   if (!clause.not_black_box.empty()) return ClauseStanding::kNotBlackBox;
   return ClauseStanding::kUnchecked;
+}
+
+}  // namespace
+
+ClauseStanding standingOf(const RunRecord& run, const ClauseRecord& clause) {
+  return standingBy(
+      run, clause, [](const CheckRecord& c) -> const auto& { return c.clauses; });
+}
+
+ClauseStanding mirrorStandingOf(const RunRecord& run, const ClauseRecord& test) {
+  return standingBy(
+      run, test, [](const CheckRecord& c) -> const auto& { return c.mirrors; });
 }
 
 Counts countChecks(const RunRecord& run) {

@@ -46,6 +46,9 @@ struct RunRecord {
   std::vector<std::string> rerun_command;
   std::vector<CheckRecord> checks;
   std::vector<ClauseRecord> clauses;
+  // The Mesos tests of SPEC 2.1/2.2, as ClauseRecords whose named_by are the
+  // checks that mirror them.
+  std::vector<ClauseRecord> mesos_tests;
 };
 
 // A clause's standing in a run, from the checks that name it.
@@ -59,6 +62,8 @@ enum class ClauseStanding {
 };
 const char* standingName(ClauseStanding standing);
 ClauseStanding standingOf(const RunRecord& run, const ClauseRecord& clause);
+// The same for a Mesos test, from the checks that mirror it.
+ClauseStanding mirrorStandingOf(const RunRecord& run, const ClauseRecord& test);
 
 struct Counts {
   int passed = 0, failed = 0, skipped = 0;

@@ -55,16 +55,25 @@ reports::RunRecord startRecord(const Arguments& args, std::string* problem) {
     rerun.push_back(fault);
   }
 
-  // Every check that names each clause, run or not (the registries hold
-  // every check linked in, scenario checks included).
+  // Every check that names each clause or mirrors each Mesos test, run or
+  // not (the registries hold every check linked in, scenario checks
+  // included).
   std::map<std::string, std::vector<std::string>> named_by;
   for (const auto& [check, ids] : suites::clauseRegistry()) {
     for (const auto& id : reports::splitIds(ids)) named_by[id].push_back(check);
+  }
+  std::map<std::string, std::vector<std::string>> mirrored_by;
+  for (const auto& [check, tests] : suites::mirrorRegistry()) {
+    for (const auto& test : reports::splitIds(tests)) mirrored_by[test].push_back(check);
   }
   try {
     for (const auto& clause : suites::loadClauses()) {
       record.clauses.push_back(
           {clause.id, clause.summary, clause.not_black_box, named_by[clause.id]});
+    }
+    for (const auto& test : suites::loadMesosTests()) {
+      record.mesos_tests.push_back(
+          {test.id, test.summary, test.not_black_box, mirrored_by[test.id]});
     }
   } catch (const std::exception& e) {
     *problem = e.what();

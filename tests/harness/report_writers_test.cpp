@@ -59,6 +59,22 @@ TEST(ReportWriters, AFailureInALaterRoundViolatesTheClause) {
   EXPECT_EQ(json["counts"]["failed"], 1);
 }
 
+TEST(ReportWriters, AMesosTestStandsByTheChecksThatMirrorIt) {
+  auto run = sampleRun();
+  run.checks[0].mirrors = {"T.Passes"};
+  run.checks[1].mirrors = {"T.Fails"};
+  run.mesos_tests = {{"T.Passes", "", "", {"S.Pass"}},
+                     {"T.Fails", "", "", {"S.Fail"}},
+                     {"T.Internal", "", "allocator internals", {}}};
+  EXPECT_EQ(mirrorStandingOf(run, run.mesos_tests[0]), ClauseStanding::kHolds);
+  EXPECT_EQ(mirrorStandingOf(run, run.mesos_tests[1]), ClauseStanding::kViolated);
+  EXPECT_EQ(mirrorStandingOf(run, run.mesos_tests[2]), ClauseStanding::kNotBlackBox);
+  auto json = resultsJson(run);
+  EXPECT_EQ(json["mesos_tests"][1]["test"], "T.Fails");
+  EXPECT_EQ(json["mesos_tests"][1]["standing"], "violated");
+  EXPECT_NE(htmlReport(run).find("id=\"T.Internal\""), std::string::npos);
+}
+
 TEST(ReportWriters, ResultsJsonCarriesVerdictsClausesAndOutcomes) {
   auto run = sampleRun();
   run.checks[0].outcomes["SV-HTTP-3"] = "202";
