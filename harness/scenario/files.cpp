@@ -17,13 +17,6 @@ bool poll(Ready&& ready, std::chrono::milliseconds timeout) {
 
 }  // namespace
 
-void awaitTrue(const std::function<bool()>& done, std::chrono::milliseconds timeout,
-               const std::string& what) {
-  if (!poll(done, timeout)) {
-    throw AwaitTimeout("waited " + std::to_string(timeout.count()) + "ms for " + what);
-  }
-}
-
 std::string readFile(const std::filesystem::path& path) {
   std::ifstream in(path, std::ios::binary);
   std::stringstream buffer;

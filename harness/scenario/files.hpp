@@ -4,15 +4,11 @@
 
 #include <chrono>
 #include <filesystem>
-#include <functional>
 #include <string>
 
 namespace svh::harness {
 
 std::string readFile(const std::filesystem::path& path);
-// Returns once `done` holds. Throws AwaitTimeout naming `what`.
-void awaitTrue(const std::function<bool()>& done, std::chrono::milliseconds timeout,
-               const std::string& what);
 // The file's content once it exists and is not empty. Throws AwaitTimeout.
 std::string awaitFile(const std::filesystem::path& path, std::chrono::milliseconds timeout,
                       const std::string& what);
