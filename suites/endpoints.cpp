@@ -23,23 +23,11 @@ class Endpoints : public Check {
   FrameworkSpec spec(const std::string& role) {
     return {.role = role, .content_type = runOptions().content_type};
   }
-  http::Response reserve(const std::string& agent_id, const std::vector<Resource>& resources) {
-    return op_->reserve(agent_id, resources);
-  }
-  http::Response unreserve(const std::string& agent_id, const std::vector<Resource>& resources) {
-    return op_->unreserve(agent_id, resources);
-  }
-  http::Response createVolumes(const std::string& agent_id, const std::vector<Resource>& volumes) {
-    return op_->createVolumes(agent_id, volumes);
-  }
-  http::Response destroyVolumes(const std::string& agent_id, const std::vector<Resource>& volumes) {
-    return op_->destroyVolumes(agent_id, volumes);
-  }
   // Reserves the volume's disk and creates it, both through the endpoints.
   void makeVolume(const std::string& agent_id, const VolumeBuilder& v) {
-    auto reserved = reserve(agent_id, {v.reservedDisk()});
+    auto reserved = op_->reserve(agent_id, {v.reservedDisk()});
     ASSERT_EQ(reserved.result_int(), 202) << "/reserve: " << reserved.body();
-    auto created = createVolumes(agent_id, {v});
+    auto created = op_->createVolumes(agent_id, {v});
     ASSERT_EQ(created.result_int(), 202) << "/create-volumes: " << created.body();
   }
   // Destroys volume `name` through /destroy-volumes, which must take it (202),
@@ -47,7 +35,7 @@ class Endpoints : public Check {
   void destroyAndAwaitOffer(Framework& fw, const std::string& agent_id, const Resource& v,
                             const std::string& name, const OfferMatch& back,
                             const std::string& back_what) {
-    auto destroyed = destroyVolumes(agent_id, {v});
+    auto destroyed = op_->destroyVolumes(agent_id, {v});
     ASSERT_EQ(destroyed.result_int(), 202) << "/destroy-volumes: " << destroyed.body();
     fw.decline(fw.awaitOfferWithout(hasVolume(name), "destroyed volume " + name, back, back_what));
   }
@@ -71,7 +59,7 @@ SVH_CHECK(Endpoints, ReserveCreateDestroyUnreserveThroughTheFormEndpoints,
   destroyAndAwaitOffer(fw, agent.id, v1, "v1",
                        allOf({onAgent(agent.id), hasScalar("disk", 32, role)}),
                        "the volume's disk back, reserved");
-  auto unreserved = unreserve(agent.id, {v1.reservedDisk()});
+  auto unreserved = op_->unreserve(agent.id, {v1.reservedDisk()});
   ASSERT_EQ(unreserved.result_int(), 202) << unreserved.body();
   fw.decline(fw.awaitOfferWithout(
       [&](const Offer& o) { return scalarIn(o, "disk", role) > 0; }, "disk reserved to " + role,
@@ -103,7 +91,7 @@ SVH_CHECK(Endpoints, DestroyingAVolumeInUseIsABadRequestAndChangesNothing,
 
   for (const auto& v : {v1, w1}) {
     SCOPED_TRACE("/destroy-volumes of " + v.id() + " while a task uses it");
-    auto answer = destroyVolumes(agent.id, {v});
+    auto answer = op_->destroyVolumes(agent.id, {v});
     // OQ-3: the docs name 409; Mesos answers 400 (validation runs first).
     EXPECT_TRUE(answer.result_int() == 400 || answer.result_int() == 409) << answer.body();
     outcome("SV-HTTP-2", std::to_string(answer.result_int()) + " " + answer.body());
@@ -139,10 +127,11 @@ SVH_CHECK(Endpoints, DestroyingAVolumeThatDoesNotExistIsABadRequest,
   };
   for (const auto& [what, v] : wrong) {
     SCOPED_TRACE("/destroy-volumes naming v1 with " + what);
-    expectAnswer(destroyVolumes(agent.id, {v}), 400, "Persistent volumes not found");
+    expectAnswer(op_->destroyVolumes(agent.id, {v}), 400, "Persistent volumes not found");
   }
   // SV-MODEL-3: the container path is not part of a volume's identity.
-  auto answer = destroyVolumes(agent.id, {volume("v1").role(role).size(32).shared().path("x")});
+  auto answer =
+      op_->destroyVolumes(agent.id, {volume("v1").role(role).size(32).shared().path("x")});
   EXPECT_EQ(answer.result_int(), 202) << answer.body();
 }
 
@@ -154,9 +143,9 @@ SVH_CHECK(Endpoints, TheDiskUnderAVolumeCannotBeUnreserved, "SV-HTTP-4 RES-6 PV-
   const std::string role = unique("http");
   auto v1 = volume("v1").role(role).size(32).shared();
   makeVolume(agent.id, v1);
-  auto answer = unreserve(agent.id, {v1.reservedDisk()});
+  auto answer = op_->unreserve(agent.id, {v1.reservedDisk()});
   EXPECT_EQ(answer.result_int(), 409) << "SV-HTTP-4: " << answer.body();
-  answer = unreserve(agent.id, {v1});
+  answer = op_->unreserve(agent.id, {v1});
   EXPECT_EQ(answer.result_int(), 400) << answer.body();
   EXPECT_NE(answer.body().find("cannot be unreserved directly"), std::string::npos)
       << "PV-UNRESERVE-1: " << answer.body();
@@ -176,16 +165,16 @@ SVH_MIRRORS(Endpoints, AVolumeTheReservationCannotHoldConflicts,
 SVH_CHECK(Endpoints, AVolumeTheReservationCannotHoldConflicts, "PV-CREATE-6 PV-CREATE-1") {
   auto& agent = cluster().agents().front();
   const std::string role = unique("http");
-  auto reserved = reserve(agent.id, {volume("v1").role(role).size(32).reservedDisk()});
+  auto reserved = op_->reserve(agent.id, {volume("v1").role(role).size(32).reservedDisk()});
   ASSERT_EQ(reserved.result_int(), 202) << reserved.body();
-  auto answer = createVolumes(agent.id, {volume("v1").role(role).size(64).shared()});
+  auto answer = op_->createVolumes(agent.id, {volume("v1").role(role).size(64).shared()});
   EXPECT_EQ(answer.result_int(), 409) << "larger than its reservation: " << answer.body();
-  answer = createVolumes(agent.id, {volume("v1").role(role + "-other").size(32).shared()});
+  answer = op_->createVolumes(agent.id, {volume("v1").role(role + "-other").size(32).shared()});
   EXPECT_EQ(answer.result_int(), 409) << "reserved to another role: " << answer.body();
   // PV-CREATE-1: from unreserved disk.
   auto unreserved = volume("v1").size(32).build();
   unreserved.clear_reservations();
-  expectAnswer(createVolumes(agent.id, {unreserved}), 400,
+  expectAnswer(op_->createVolumes(agent.id, {unreserved}), 400,
                "Persistent volumes cannot be created from unreserved resources");
 }
 
@@ -193,8 +182,8 @@ SVH_MIRRORS(Endpoints, RoleStarCannotBeReserved, "PersistentVolumeEndpointsTest.
 SVH_CHECK(Endpoints, RoleStarCannotBeReserved, "RES-2") {
   auto& agent = cluster().agents().front();
   auto star = volume("v1").role("*").size(32).shared();
-  expectAnswer(createVolumes(agent.id, {star}), 400, "role \"*\" cannot be reserved");
-  expectAnswer(destroyVolumes(agent.id, {star}), 400, "role \"*\" cannot be reserved");
+  expectAnswer(op_->createVolumes(agent.id, {star}), 400, "role \"*\" cannot be reserved");
+  expectAnswer(op_->destroyVolumes(agent.id, {star}), 400, "role \"*\" cannot be reserved");
 }
 
 SVH_MIRRORS(Endpoints, VolumesAreCreatedReadWriteAndNamedSoInADestroy,
@@ -204,19 +193,20 @@ SVH_CHECK(Endpoints, VolumesAreCreatedReadWriteAndNamedSoInADestroy,
           "SV-RO-1 SV-RO-6 PV-DESTROY-1") {
   auto& agent = cluster().agents().front();
   const std::string role = unique("http");
-  auto reserved = reserve(agent.id, {volume("v1").role(role).size(32).reservedDisk()});
+  auto reserved = op_->reserve(agent.id, {volume("v1").role(role).size(32).reservedDisk()});
   ASSERT_EQ(reserved.result_int(), 202) << reserved.body();
   const std::string read_only =
       "Not a persistent volume: Read-only persistent volume not supported";
-  expectAnswer(createVolumes(agent.id, {volume("v1").role(role).size(32).shared().readOnly()}), 400,
-               read_only);
-  auto created = createVolumes(agent.id, {volume("v1").role(role).size(32).shared()});
-  ASSERT_EQ(created.result_int(), 202) << created.body();
-  expectAnswer(destroyVolumes(agent.id, {volume("v1").role(role).size(32).shared().readOnly()}),
+  expectAnswer(op_->createVolumes(agent.id, {volume("v1").role(role).size(32).shared().readOnly()}),
                400, read_only);
+  auto created = op_->createVolumes(agent.id, {volume("v1").role(role).size(32).shared()});
+  ASSERT_EQ(created.result_int(), 202) << created.body();
+  expectAnswer(
+      op_->destroyVolumes(agent.id, {volume("v1").role(role).size(32).shared().readOnly()}), 400,
+      read_only);
   // PV-DESTROY-1: a DESTROY must name a persistent volume.
-  expectAnswer(destroyVolumes(agent.id, {volume("v1").role(role).size(32).reservedDisk()}), 400,
-               "Not a persistent volume");
+  expectAnswer(op_->destroyVolumes(agent.id, {volume("v1").role(role).size(32).reservedDisk()}),
+               400, "Not a persistent volume");
 
   // The scheduler path drops an RO CREATE: the reserved disk stays plain.
   const std::string role2 = unique("http-fw");
@@ -249,7 +239,7 @@ SVH_CHECK(Endpoints, TheV1OperatorApiCreatesAndDestroysVolumes,
   auto& agent = cluster().agents().front();
   const std::string role = unique("http");
   auto v1 = volume("v1").role(role).size(32).shared();
-  auto reserved = reserve(agent.id, {v1.reservedDisk()});
+  auto reserved = op_->reserve(agent.id, {v1.reservedDisk()});
   ASSERT_EQ(reserved.result_int(), 202) << reserved.body();
   auto type = runOptions().content_type;
   auto volumesCall = [&](mesos::v1::master::Call::Type which) {
@@ -309,7 +299,7 @@ SVH_CHECK(Endpoints, DestroyingAVolumeHeldInSeveralOffers, "SV-HTTP-3 SV-LAUNCH-
   auto held1 = fw1.awaitOffer(allOf({onAgent(agent.id), hasSharedVolume("v1")}),
                               "fw1: an offer with v1 while fw2 holds one");
 
-  auto answer = destroyVolumes(agent.id, {v1});
+  auto answer = op_->destroyVolumes(agent.id, {v1});
   outcome("SV-HTTP-3", std::to_string(answer.result_int()));
   if (answer.result_int() == 409) {
     EXPECT_EQ(runOptions().profile, "mesos-1.1") << "HEAD answers 202: " << answer.body();
@@ -397,7 +387,7 @@ SVH_CHECK(Endpoints, AStaticReservationCarriesVolumesAndCannotBeUnreserved,
   auto* reservation = v1.add_reservations();
   reservation->set_type(Resource::ReservationInfo::STATIC);
   reservation->set_role(role);
-  auto created = createVolumes(agent.id, {v1});
+  auto created = op_->createVolumes(agent.id, {v1});
   ASSERT_EQ(created.result_int(), 202) << created.body();
   fw.decline(fw.awaitOffer(allOf({onAgent(agent.id), hasSharedVolume("v1")}),
                            "an offer with v1 on the static reservation"));
@@ -408,7 +398,7 @@ SVH_CHECK(Endpoints, AStaticReservationCarriesVolumesAndCannotBeUnreserved,
   auto plain = statically;
   plain.clear_allocation_info();
   plain.mutable_scalar()->set_value(32);
-  expectAnswer(unreserve(agent.id, {plain}), 400, "not dynamically reserved");
+  expectAnswer(op_->unreserve(agent.id, {plain}), 400, "not dynamically reserved");
 }
 
 }  // namespace svh::suites
