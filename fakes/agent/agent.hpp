@@ -27,6 +27,7 @@
 #include "fakes/agent/volumes.hpp"
 #include "fakes/common/duration.hpp"
 #include "fakes/common/resources.hpp"
+#include "fakes/common/seeded_faults.hpp"
 #include "harness/http/libprocess.hpp"
 #include "mesos/internal/messages.pb.h"
 
@@ -47,7 +48,7 @@ struct AgentFlags {
   fakes::Duration executor_shutdown_grace_period = std::chrono::seconds(3);
   // How long an ended task's sandbox stays (Mesos's --gc_delay, default 1weeks).
   fakes::Duration gc_delay = std::chrono::hours(24 * 7);
-  std::set<std::string> faults;
+  fakes::Faults faults;  // seeded faults (fakes/common/seeded_faults.hpp)
 };
 
 // Why the agent cannot start, with the exit code it should end with

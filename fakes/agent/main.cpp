@@ -76,9 +76,11 @@ int main(int argc, char** argv) {
     }
     *out = *parsed;
   }
-  std::stringstream fault_list(faults);
-  for (std::string fault; std::getline(fault_list, fault, ',');) {
-    if (!fault.empty()) flags.faults.insert(fault);
+  if (auto parsed = svh::fakes::Faults::parse(faults, svh::fakes::FaultSite::kAgent)) {
+    flags.faults = *parsed;
+  } else {
+    std::cerr << "svh-agent: --fault: " << parsed.error() << std::endl;
+    return 2;
   }
 
   svh::http::asio::io_context io;

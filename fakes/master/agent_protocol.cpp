@@ -221,6 +221,9 @@ void Master::reregisterAgent(const wire::Upid& from, internal::ReregisterSlaveMe
   if (!agent) {
     // Unknown after a master failover, or unreachable before: readmit the
     // agent with its id and take its volumes as it reports them.
+    if (flags_.faults.has(fakes::Fault::kReregisterDropsVolumes)) {
+      checkpointed = checkpointed->filter([](const auto& r) { return !fakes::isPersistentVolume(r); });
+    }
     auto total = fakes::applyCheckpointed(*advertised, *checkpointed);
     if (!total) {
       log::warning("dropping re-registration of agent ", id, ": ", total.error());

@@ -38,15 +38,26 @@ std::vector<Held> heldResources(const ClusterView& view) {
   return held;
 }
 
-Resources offeredOrUsed(const ClusterView& view, const AgentRecord& agent) {
-  Resources used;
+Resources offeredOn(const ClusterView& view, const AgentRecord& agent) {
+  Resources offered;
   for (const auto& offer_id : agent.offers) {
     auto it = view.offers.find(offer_id);
-    if (it != view.offers.end()) used += it->second.resources.unallocate();
+    if (it != view.offers.end()) offered += it->second.resources.unallocate();
   }
+  return offered;
+}
+
+Resources usedOn(const ClusterView& view, const AgentRecord& agent) {
+  Resources used;
   for (const auto& [framework_id, tasks] : agent.tasks) {
     for (const auto& [task_id, task] : tasks) {
-      if (task.holdsResources()) used += task.resources.unallocate();
+      if (!task.holdsResources()) continue;
+      if (view.faults.has(fakes::Fault::kOfferNonSharedInUse)) {
+        used += task.resources.unallocate().filter(
+            [](const fakes::Resource& r) { return !fakes::isPersistentVolume(r); });
+        continue;
+      }
+      used += task.resources.unallocate();
     }
   }
   for (const auto& [framework_id, executors] : agent.executors) {
@@ -55,8 +66,30 @@ Resources offeredOrUsed(const ClusterView& view, const AgentRecord& agent) {
   return used;
 }
 
+Resources offeredOrUsed(const ClusterView& view, const AgentRecord& agent) {
+  return offeredOn(view, agent) + usedOn(view, agent);
+}
+
 Resources available(const ClusterView& view, const AgentRecord& agent) {
-  return (agent.total.nonShared() - offeredOrUsed(view, agent).nonShared()) + agent.total.shared();
+  Resources shared = agent.total.shared();
+  if (view.faults.has(fakes::Fault::kWithholdSharedInUse)) shared -= usedOn(view, agent).shared();
+  if (view.faults.has(fakes::Fault::kWithholdSharedWhileOffered)) {
+    shared -= offeredOn(view, agent).shared();
+  }
+  return (agent.total.nonShared() - offeredOrUsed(view, agent).nonShared()) + shared;
+}
+
+Resources volumesUsedByOthers(const AgentRecord& agent, const std::string& framework_id) {
+  Resources volumes;
+  for (const auto& [user, tasks] : agent.tasks) {
+    if (user == framework_id) continue;
+    for (const auto& [task_id, task] : tasks) {
+      if (!task.holdsResources()) continue;
+      volumes += task.resources.unallocate().nonShared().filter(
+          [](const fakes::Resource& r) { return fakes::isPersistentVolume(r); });
+    }
+  }
+  return volumes;
 }
 
 Resources availableToOperator(const ClusterView& view, const AgentRecord& agent) {
@@ -65,15 +98,22 @@ Resources availableToOperator(const ClusterView& view, const AgentRecord& agent)
 }
 
 Resources allocatableTo(const Resources& resources, const std::string& role,
-                        const Profile& profile) {
+                        const Profile& profile, const fakes::Faults& faults) {
+  if (faults.has(fakes::Fault::kRoleScopeByPrefix)) {
+    return resources.filter([&](const fakes::Resource& r) {
+      return !fakes::isReserved(r) || role.rfind(fakes::reservationRole(r), 0) == 0;
+    });
+  }
   if (profile.hierarchical_roles) return resources.allocatableTo(role);
   return resources.filter([&](const fakes::Resource& r) {
     return !fakes::isReserved(r) || fakes::reservationRole(r) == role;
   });
 }
 
-Resources stripIncapable(const FrameworkRecord& framework, const Resources& resources) {
-  bool shared = framework.hasCapability(Capability::SHARED_RESOURCES);
+Resources stripIncapable(const FrameworkRecord& framework, const Resources& resources,
+                         const fakes::Faults& faults) {
+  bool shared = framework.hasCapability(Capability::SHARED_RESOURCES) ||
+                faults.has(fakes::Fault::kOfferSharedToIncapable);
   bool revocable = framework.hasCapability(Capability::REVOCABLE_RESOURCES);
   bool refinement = framework.hasCapability(Capability::RESERVATION_REFINEMENT);
   return resources.filter([&](const fakes::Resource& r) {

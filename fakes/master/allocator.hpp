@@ -10,7 +10,8 @@
 #include <string>
 #include <vector>
 
-#include "fakes/master/profile.hpp"
+#include "fakes/common/seeded_faults.hpp"
+#include "fakes/master/core/profile.hpp"
 #include "fakes/master/quota.hpp"
 #include "fakes/master/state.hpp"
 
@@ -24,6 +25,7 @@ struct ClusterView {
   Clock::time_point now;
   const std::map<std::string, Quota>& quotas;  // by top-level role
   Profile profile;
+  fakes::Faults faults;  // seeded faults (fakes/common/seeded_faults.hpp)
 };
 
 struct Allocation {
@@ -59,11 +61,17 @@ struct Held {
 };
 std::vector<Held> heldResources(const ClusterView& view);
 
-// Resources of `agent` offered or used by anyone (unallocated form), and the
-// part of the agent's resources that can still be offered:
+// Resources of `agent` in outstanding offers, used by live tasks and
+// executors, or either (unallocated form), and the part of the agent's
+// resources that can still be offered:
 // (total.nonShared - offeredOrUsed.nonShared) + total.shared (SPEC 3.1).
+Resources offeredOn(const ClusterView& view, const AgentRecord& agent);
+Resources usedOn(const ClusterView& view, const AgentRecord& agent);
 Resources offeredOrUsed(const ClusterView& view, const AgentRecord& agent);
 Resources available(const ClusterView& view, const AgentRecord& agent);
+// Non-shared volumes that other frameworks' tasks use (unallocated): the
+// seeded fault withhold-non-shared-from-user-only offers them.
+Resources volumesUsedByOthers(const AgentRecord& agent, const std::string& framework_id);
 // What an operator operation may use on the agent (SV-HTTP-3): as
 // available() in mesos-1.12; total minus everything offered or used,
 // shared copies included, in mesos-1.1.
@@ -81,11 +89,12 @@ std::optional<MinAllocatable> parseMinAllocatable(const std::string& text, std::
 // Mesos stripIncapableResources (SV-CAP-1): shared volumes only for
 // SHARED_RESOURCES frameworks, revocable only for REVOCABLE_RESOURCES,
 // refined reservations only for RESERVATION_REFINEMENT.
-Resources stripIncapable(const FrameworkRecord& framework, const Resources& resources);
+Resources stripIncapable(const FrameworkRecord& framework, const Resources& resources,
+                         const fakes::Faults& faults = {});
 
 // The resources of `resources` that a role may be offered: unreserved, and
 // reserved to the role or (hierarchical roles) an ancestor (SV-OFFER-4).
 Resources allocatableTo(const Resources& resources, const std::string& role,
-                        const Profile& profile);
+                        const Profile& profile, const fakes::Faults& faults = {});
 
 }  // namespace svh::master

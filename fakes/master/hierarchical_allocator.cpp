@@ -141,8 +141,14 @@ class HierarchicalAllocator : public Allocator {
       role_sorter.allocated(role, agent.id, allocated);
       frameworkSorter(role).allocated(framework.id, agent.id, allocated);
     };
-    auto candidates = [&](const AgentRecord& agent, const std::string& role) {
-      return allocatableTo(free[agent.id], role, profile) - offered_shared[agent.id];
+    auto candidates = [&](const AgentRecord& agent, const std::string& role,
+                          const FrameworkRecord& framework) {
+      Resources resources =
+          allocatableTo(free[agent.id], role, profile, view.faults) - offered_shared[agent.id];
+      if (view.faults.has(fakes::Fault::kWithholdNonSharedFromUserOnly)) {
+        resources += allocatableTo(volumesUsedByOthers(agent, framework.id), role, profile);
+      }
+      return resources;
     };
 
     std::vector<const AgentRecord*> agents;
@@ -161,11 +167,11 @@ class HierarchicalAllocator : public Allocator {
         for (const auto& framework_id : frameworkSorter(role).sort()) {
           if (unsatisfied.empty()) break;
           const FrameworkRecord& framework = view.frameworks.at(framework_id);
-          Resources available = candidates(*agent, role);
+          Resources available = candidates(*agent, role, framework);
           if (available.empty()) break;
           if (!allocatable(available, role, framework, view.min_allocatable)) continue;
           if (!capableOfAgent(framework, *agent)) continue;
-          available = stripIncapable(framework, available);
+          available = stripIncapable(framework, available, view.faults);
 
           Resources quota_resources = available.filter(scalarUnreservedNonRevocable);
           Resources guarantees = shrinkToQuantities(quota_resources, unsatisfied);
@@ -208,11 +214,11 @@ class HierarchicalAllocator : public Allocator {
         const auto& limits = quota == view.quotas.end() ? no_limits : quota->second.limits;
         for (const auto& framework_id : frameworkSorter(role).sort()) {
           const FrameworkRecord& framework = view.frameworks.at(framework_id);
-          Resources available = candidates(*agent, role);
+          Resources available = candidates(*agent, role, framework);
           if (available.empty()) break;
           if (!allocatable(available, role, framework, view.min_allocatable)) continue;
           if (!capableOfAgent(framework, *agent)) continue;
-          available = stripIncapable(framework, available);
+          available = stripIncapable(framework, available, view.faults);
 
           Resources to_offer = available.filter([](const fakes::Resource& r) {
             return fakes::isReserved(r) || r.type() != mesos::v1::Value::SCALAR ||

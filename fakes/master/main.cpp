@@ -116,12 +116,10 @@ int main(int argc, char** argv) {
     while (std::getline(in, role, ',')) list.insert(role);
     flags.roles = list;
   }
-  {
-    std::stringstream in(faults);
-    std::string fault;
-    while (std::getline(in, fault, ',')) {
-      if (!fault.empty()) flags.faults.insert(fault);
-    }
+  if (auto parsed = svh::fakes::Faults::parse(faults, svh::fakes::FaultSite::kMaster)) {
+    flags.faults = *parsed;
+  } else {
+    return usageError("--fault: " + parsed.error());
   }
   if (!credentials.empty()) {
     auto read = svh::master::readCredentials(credentials);

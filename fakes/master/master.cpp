@@ -120,8 +120,8 @@ std::string Master::frameworkMetric(const FrameworkRecord& framework, const std:
 // ---------------------------------------------------------------- allocation
 
 ClusterView Master::view() const {
-  return ClusterView{agents_,      frameworks_, offers_, min_allocatable_,
-                     Clock::now(), quotas_,     profile_};
+  return ClusterView{agents_, frameworks_, offers_, min_allocatable_, Clock::now(),
+                     quotas_, profile_,     flags_.faults};
 }
 
 void Master::scheduleAllocation() {
@@ -187,7 +187,8 @@ void Master::makeOffers(const std::vector<Allocation>& allocations) {
     for (auto resource : offer.resources.toVector()) {
       if (resource.name() == "ephemeral_ports") continue;
       if (!multi_role) resource.clear_allocation_info();
-      if (!refinement) fakes::downgradeResource(&resource);
+      bool downgrade = !refinement && !flags_.faults.has(fakes::Fault::kPreRefinementOffersNotDowngraded);
+      if (downgrade) fakes::downgradeResource(&resource);
       *proto.add_resources() = resource;
     }
     *proto.mutable_attributes() = agent->info.attributes();
@@ -267,19 +268,23 @@ void Master::addFilter(FrameworkRecord& framework, const std::string& role,
 
 // --------------------------------------------------------------------- tasks
 
-std::map<std::string, Resources> Master::usedResourcesByFramework(const AgentRecord& agent) const {
-  std::map<std::string, Resources> used;
+std::vector<ResourceUse> Master::resourceUses(const AgentRecord& agent) const {
+  std::vector<ResourceUse> uses;
   for (const auto& [framework_id, tasks] : agent.tasks) {
     for (const auto& [task_id, task] : tasks) {
-      if (task.holdsResources()) used[framework_id] += task.resources;
+      uses.push_back({framework_id, task.task.state(), task.resources});
     }
   }
   for (const auto& [framework_id, executors] : agent.executors) {
     for (const auto& [executor_id, executor] : executors) {
-      used[framework_id] += executor.resources;
+      uses.push_back({framework_id, std::nullopt, executor.resources});
     }
   }
-  return used;
+  return uses;
+}
+
+std::map<std::string, Resources> Master::usedResourcesByFramework(const AgentRecord& agent) const {
+  return usedByFramework(resourceUses(agent));
 }
 
 Resources Master::usedResources(const AgentRecord& agent) const {

@@ -18,10 +18,12 @@
 #include <string>
 
 #include "fakes/common/duration.hpp"
+#include "fakes/common/seeded_faults.hpp"
 #include "fakes/master/allocator.hpp"
+#include "fakes/master/core/accept_plan.hpp"
 #include "fakes/master/auth.hpp"
 #include "fakes/master/core/authorization.hpp"
-#include "fakes/master/profile.hpp"
+#include "fakes/master/core/profile.hpp"
 #include "fakes/master/quota.hpp"
 #include "fakes/master/state.hpp"
 #include "harness/http/libprocess.hpp"
@@ -48,7 +50,7 @@ struct MasterFlags {
   fakes::Duration agent_reregister_timeout = std::chrono::minutes(10);
   std::string profile = "mesos-1.12";
   std::string allocator = "hierarchical";
-  std::set<std::string> faults;
+  fakes::Faults faults;  // seeded faults (fakes/common/seeded_faults.hpp)
   // HTTP basic authentication (Mesos --credentials and
   // --authenticate_http_*): off unless switched on.
   Credentials credentials;
@@ -112,6 +114,23 @@ class Master {
   // Applies a validated RESERVE/UNRESERVE/CREATE/DESTROY/GROW/SHRINK to the
   // agent's total and checkpointed resources and tells the agent.
   void applyToAgent(AgentRecord& agent, const mesos::v1::Offer::Operation& operation);
+  // The effects of an ACCEPT's plan (core/accept_plan.hpp), one each.
+  void carryOut(FrameworkRecord& framework, AgentRecord& agent, const std::string& role,
+                const effect::Drop& drop);
+  void carryOut(FrameworkRecord& framework, AgentRecord& agent, const std::string& role,
+                const effect::TaskUpdate& update);
+  void carryOut(FrameworkRecord& framework, AgentRecord& agent, const std::string& role,
+                const effect::Ignore& ignore);
+  void carryOut(FrameworkRecord& framework, AgentRecord& agent, const std::string& role,
+                const effect::Rescind& rescind);
+  void carryOut(FrameworkRecord& framework, AgentRecord& agent, const std::string& role,
+                const effect::Apply& apply);
+  void carryOut(FrameworkRecord& framework, AgentRecord& agent, const std::string& role,
+                const effect::Launch& launch);
+  void carryOut(FrameworkRecord& framework, AgentRecord& agent, const std::string& role,
+                const effect::LaunchGroup& launch);
+  void carryOut(FrameworkRecord& framework, AgentRecord& agent, const std::string& role,
+                const effect::Decline& decline);
 
   // ---- offers and allocation (master.cpp)
   void scheduleAllocation();
@@ -141,6 +160,8 @@ class Master {
                                      mesos::v1::TaskState state,
                                      mesos::v1::TaskStatus::Reason reason,
                                      const std::string& message) const;
+  // Every task and executor on the agent with what it holds.
+  std::vector<ResourceUse> resourceUses(const AgentRecord& agent) const;
   // What tasks and executors on the agent use, per framework (allocated).
   std::map<std::string, Resources> usedResourcesByFramework(const AgentRecord& agent) const;
   Resources usedResources(const AgentRecord& agent) const;

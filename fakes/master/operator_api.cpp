@@ -13,7 +13,7 @@
 #include "fakes/master/core/conversions.hpp"
 #include "fakes/master/core/validation.hpp"
 #include "fakes/master/master.hpp"
-#include "fakes/master/operation_resources.hpp"
+#include "fakes/master/core/operation_resources.hpp"
 #include "harness/http/media_type.hpp"
 #include "harness/util/log.hpp"
 #include "harness/wire/evolve.hpp"
@@ -218,19 +218,21 @@ void Master::operatorOperation(std::shared_ptr<http::Exchange> exchange,
       prefix = "Invalid RESERVE operation on agent " + stringify(*agent) + ": ";
       break;
     case Operation::UNRESERVE:
-      problem = validation::validateUnreserve(operation.unreserve(), nullptr);
+      problem = validation::validateUnreserve(operation.unreserve(), nullptr, flags_.faults);
       prefix = "Invalid UNRESERVE operation: ";
       break;
     case Operation::CREATE:
       problem = validation::validateCreate(operation.create(), agent->checkpointed, principal,
-                                           agent->capabilities, nullptr);
+                                           agent->capabilities, nullptr, true, flags_.faults);
       prefix = "Invalid CREATE operation on agent " + stringify(*agent) + ": ";
       break;
-    case Operation::DESTROY:
-      problem = validation::validateDestroy(operation.destroy(), agent->checkpointed,
-                                            usedResourcesByFramework(*agent), nullptr);
+    case Operation::DESTROY: {
+      auto used = usedByFramework(resourceUses(*agent), flags_.faults);
+      if (flags_.faults.has(fakes::Fault::kEndpointDestroyIgnoresUse)) used.clear();
+      problem = validation::validateDestroy(operation.destroy(), agent->checkpointed, used, nullptr);
       prefix = "Invalid DESTROY operation: ";
       break;
+    }
     case Operation::GROW_VOLUME:
       problem = validation::validateGrowVolume(operation.grow_volume(), agent->capabilities);
       prefix = "Invalid GROW_VOLUME operation on agent " + stringify(*agent) + ": ";

@@ -51,6 +51,30 @@ std::string formatSet(const std::set<std::string>& values) {
   return out + " }";
 }
 
+// Clears Resource.shared wherever `message` holds a resource: what the
+// encoding faults (json-drops-empty-shared, protobuf-offers-drop-shared) lose.
+void clearSharedInfo(google::protobuf::Message* message) {
+  if (auto* resource = dynamic_cast<mesos::v1::Resource*>(message)) resource->clear_shared();
+  const auto* reflection = message->GetReflection();
+  std::vector<const google::protobuf::FieldDescriptor*> fields;
+  reflection->ListFields(*message, &fields);
+  for (const auto* field : fields) {
+    if (field->cpp_type() != google::protobuf::FieldDescriptor::CPPTYPE_MESSAGE) continue;
+    if (!field->is_repeated()) {
+      clearSharedInfo(reflection->MutableMessage(message, field));
+      continue;
+    }
+    for (int i = 0; i < reflection->FieldSize(*message, field); ++i) {
+      clearSharedInfo(reflection->MutableRepeatedMessage(message, field, i));
+    }
+  }
+}
+
+scheduler::Event withoutSharedInfo(scheduler::Event event) {
+  clearSharedInfo(&event);
+  return event;
+}
+
 }  // namespace
 
 void Master::schedulerApi(std::shared_ptr<http::Exchange> exchange) {
@@ -84,6 +108,7 @@ void Master::schedulerApi(std::shared_ptr<http::Exchange> exchange) {
     if (auto error = wire::parseJson(request.body(), &call)) {
       return reply(status::bad_request, "Failed to convert JSON into Call protobuf: " + *error);
     }
+    if (flags_.faults.has(fakes::Fault::kJsonDropsEmptySharedInfo)) clearSharedInfo(&call);
   } else {
     return reply(status::unsupported_media_type,
                  "Expecting 'Content-Type' of application/json or application/x-protobuf");
@@ -356,6 +381,9 @@ std::pair<status, std::string> Master::updateFramework(FrameworkRecord& framewor
   if (auto error = validation::validateSuppressedRoles(roles, suppressed)) {
     return {status::bad_request, "'UpdateFramework' call is not valid: " + *error};
   }
+  if (flags_.faults.has(fakes::Fault::kUpdateFrameworkKeepsCapabilities)) {
+    *info.mutable_capabilities() = framework.info.capabilities();
+  }
   bool changed = framework.info.SerializeAsString() != info.SerializeAsString();
   applyFrameworkInfo(framework, info, suppressed);
   log::info("framework ", framework.id, " updated");
@@ -390,7 +418,14 @@ void Master::heartbeat(const std::string& framework_id, const std::string& strea
 
 void Master::sendEvent(FrameworkRecord& framework, const scheduler::Event& event) {
   if (!framework.stream || framework.stream->closed()) return;
-  auto bytes = framework.protobuf_stream ? event.SerializeAsString() : wire::toJsonString(event);
+  std::string bytes;
+  if (!framework.protobuf_stream) {
+    bytes = wire::toJsonString(event);
+  } else if (flags_.faults.has(fakes::Fault::kProtobufOffersDropShared)) {
+    bytes = withoutSharedInfo(event).SerializeAsString();
+  } else {
+    bytes = event.SerializeAsString();
+  }
   framework.stream->write(wire::encodeRecord(bytes));
   std::string type = lowercase(scheduler::Event::Type_Name(event.type()));
   count(frameworkMetric(framework, "events"));

@@ -12,6 +12,7 @@
 #include <vector>
 
 #include "fakes/common/resources.hpp"
+#include "fakes/master/core/in_use.hpp"
 #include "fakes/master/core/validation.hpp"
 #include "harness/http/server.hpp"
 #include "harness/wire/upid.hpp"
@@ -28,29 +29,13 @@ using AgentCapabilities = validation::AgentCapabilities;
 // that must all be present.
 using MinAllocatable = std::vector<std::vector<std::pair<std::string, double>>>;
 
-inline bool isTerminal(mesos::v1::TaskState state) {
-  switch (state) {
-    case mesos::v1::TASK_FINISHED:
-    case mesos::v1::TASK_FAILED:
-    case mesos::v1::TASK_KILLED:
-    case mesos::v1::TASK_LOST:
-    case mesos::v1::TASK_ERROR:
-    case mesos::v1::TASK_DROPPED:
-    case mesos::v1::TASK_GONE:
-    case mesos::v1::TASK_GONE_BY_OPERATOR:
-      return true;
-    default:
-      return false;
-  }
-}
-
 struct TaskRecord {
   mesos::v1::Task task;  // state, statuses, resources (allocated form)
   Resources resources;   // the task's own resources, allocated
   std::string role;      // allocation role
   // A task holds its resources until its first terminal update; the record
   // stays until that update is acknowledged (Mesos updateTask/removeTask).
-  bool holdsResources() const { return !isTerminal(task.state()); }
+  bool holdsResources() const { return master::holdsResources(task.state()); }
 };
 
 // A custom executor the master launched with a task (Mesos addExecutor):

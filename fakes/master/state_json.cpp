@@ -293,9 +293,11 @@ std::string Master::metricsJson() const {
   Resources total;
   Resources used;  // allocated form: copies of a shared volume merge per role
   std::map<std::string, double> task_states;
+  double disk_of_every_copy = 0;  // the seeded fault disk-used-counts-every-copy
   for (const auto& [id, agent] : agents_) {
     total += agent.total;
     used += usedResources(agent);
+    for (const auto& use : resourceUses(agent)) disk_of_every_copy += use.resources.scalar("disk");
     for (const auto& [framework_id, tasks] : agent.tasks) {
       for (const auto& [task_id, task] : tasks) {
         task_states[mesos::v1::TaskState_Name(task.task.state())] += 1;
@@ -307,6 +309,9 @@ std::string Master::metricsJson() const {
   for (const char* name : {"cpus", "mem", "disk", "gpus"}) {
     double t = total.nonShared().scalar(name) + total.shared().scalar(name);
     double u = used.scalar(name);
+    if (flags_.faults.has(fakes::Fault::kDiskUsedCountsEveryCopy) && name == std::string("disk")) {
+      u = disk_of_every_copy;
+    }
     std::string prefix = std::string("master/") + name;
     out[prefix + "_total"] = t;
     out[prefix + "_used"] = u;
@@ -473,9 +478,7 @@ std::string Master::flagsJson() const {
     for (const auto& role : *flags_.roles) roles += (roles.empty() ? "" : ",") + role;
     flags["roles"] = roles;
   }
-  std::string faults;
-  for (const auto& fault : flags_.faults) faults += (faults.empty() ? "" : ",") + fault;
-  if (!faults.empty()) flags["fault"] = faults;
+  if (!flags_.faults.empty()) flags["fault"] = flags_.faults.str();
   return ordered_json{{"flags", flags}}.dump();
 }
 

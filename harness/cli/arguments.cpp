@@ -86,15 +86,29 @@ std::optional<std::string> checkReportDir(const std::filesystem::path& dir) {
   return std::nullopt;
 }
 
-std::optional<std::string> checkFaults(const std::vector<std::string>& faults) {
-  for (const auto& fault : faults) {
-    if (fakes::findSeededFault(fault)) continue;
-    std::string known;
-    for (const auto& f : fakes::seededFaults()) known += (known.empty() ? "" : ", ") + f.name;
-    return "--fault: unknown fault '" + fault + "' (known: " + (known.empty() ? "none" : known) +
-           ")";
+// Each fault is known, and the process that plants it is one svharness starts.
+std::optional<std::string> checkFaults(const harness::RunOptions& run) {
+  for (const auto& name : run.faults) {
+    const auto* fault = fakes::findSeededFault(name);
+    if (!fault) {
+      return "--fault: unknown fault '" + name +
+             "' (svharness --list-faults shows the catalogue)";
+    }
+    if (fault->site == fakes::FaultSite::kMaster && run.master != "builtin") {
+      return "--fault: '" + name + "' is planted in svh-master, but --master is " + run.master;
+    }
+    if (fault->site == fakes::FaultSite::kAgent && run.external_agents) {
+      return "--fault: '" + name + "' is planted in svh-agent, but --agents is external";
+    }
   }
   return std::nullopt;
+}
+
+void routeFaults(harness::RunOptions* run) {
+  for (const auto& name : run->faults) {
+    bool agent = fakes::findSeededFault(name)->site == fakes::FaultSite::kAgent;
+    (agent ? run->agent_faults : run->master_faults).push_back(name);
+  }
 }
 
 }  // namespace
@@ -136,11 +150,19 @@ std::variant<Arguments, Exit> parseArguments(int argc, char** argv) {
       ->check(CLI::IsMember({"json", "protobuf"}));
   app.add_option("--report-dir", report_dir,
                  "Where report.html, results.json, junit.xml, repro/ and logs/ are written");
-  app.add_option("--fault", run.faults, "Run the bundled master with a seeded fault");
+  app.add_option("--fault", run.faults,
+                 "Plant a seeded fault in the bundled master or agents (repeatable)");
   app.add_option("--allocation-interval", run.allocation_interval,
                  "Allocation interval of the bundled master (Mesos duration)");
   app.add_option("--scenarios", scenario_dir, "Directory of scenario files (*.json)");
   app.add_flag("--list", out.list, "List the checks with their SPEC clause ids and exit");
+  app.add_flag("--list-faults", out.list_faults,
+               "List the seeded faults (--fault NAME) with the clause each breaks, and exit");
+  app.add_flag("--selftest", out.selftest,
+               "Run the suite against the faultless bundled cluster and against each seeded "
+               "fault (or those --fault names); exit 0 only if every fault is detected");
+  app.add_option("--selftest-jobs", out.selftest_jobs, "Self-test runs at a time")
+      ->check(CLI::Range(1, 16));
   app.add_flag("--strict", out.strict, "Count skipped checks as failures");
   std::vector<std::string> reversed(own_args.rbegin(), own_args.rend());
   try {
@@ -175,12 +197,19 @@ std::variant<Arguments, Exit> parseArguments(int argc, char** argv) {
   if (!fakes::parseDuration(run.allocation_interval, &duration_error)) {
     return usage("--allocation-interval: " + duration_error);
   }
-  if (auto problem = checkFaults(run.faults)) return usage(*problem);
+  if (auto problem = checkFaults(run)) return usage(*problem);
+  if (out.selftest && (run.master != "builtin" || out.strict)) {
+    return usage(run.master != "builtin"
+                     ? "--selftest plants faults in the bundled master and agents: it needs "
+                       "--master builtin"
+                     : "--selftest judges each run by its exit code: --strict does not apply");
+  }
+  routeFaults(&run);
   run.content_type =
       content_type == "protobuf" ? harness::ContentType::kProtobuf : harness::ContentType::kJson;
   out.scenario_dir = scenario_dir;
   run.bin_dir = ownDirectory();
-  if (!out.list) {
+  if (!out.list && !out.list_faults) {
     if (auto problem = checkReportDir(report_dir)) return usage(*problem);
     run.report_dir = std::filesystem::absolute(report_dir);
   }

@@ -17,6 +17,9 @@ struct Arguments {
   harness::RunOptions run;
   std::filesystem::path scenario_dir;
   bool list = false;
+  bool list_faults = false;  // print the seeded fault catalogue and exit
+  bool selftest = false;     // run the suite against each seeded fault (selftest.hpp)
+  int selftest_jobs = 3;     // self-test runs at a time
   bool strict = false;
   std::vector<std::string> gtest_flags;  // as given, --gtest_output excepted
 };

@@ -14,6 +14,8 @@
 #include <thread>
 
 #include "harness/cli/arguments.hpp"
+#include "harness/cli/fault_list.hpp"
+#include "harness/cli/selftest.hpp"
 #include "harness/cli/progress_listener.hpp"
 #include "harness/cli/run_report.hpp"
 #include "harness/cluster/environment.hpp"
@@ -76,6 +78,11 @@ int main(int argc, char** argv) {
   } catch (const svh::harness::scenario::ScenarioError& e) {
     std::cerr << "svharness: " << e.what() << std::endl;
     return 2;
+  }
+  if (args.selftest) return svh::cli::runSelftest(args, (args.run.bin_dir / "svharness").string());
+  if (args.list_faults) {
+    std::fputs(svh::cli::describeFaults().c_str(), stdout);
+    return 0;
   }
   if (args.list) {
     try {

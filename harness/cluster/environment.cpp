@@ -51,7 +51,8 @@ void ClusterEnvironment::SetUp() {
   std::filesystem::remove_all(options.log_dir, ec);
   std::filesystem::create_directories(options.log_dir, ec);
   options.allocation_interval = run.allocation_interval;
-  for (const auto& fault : run.faults) options.master_args.push_back("--fault=" + fault);
+  for (const auto& fault : run.master_faults) options.master_args.push_back("--fault=" + fault);
+  for (const auto& fault : run.agent_faults) options.agent_args.push_back("--fault=" + fault);
   options.master_args.push_back("--profile=" + run.profile);
   try {
     auto started = Cluster::start(options);

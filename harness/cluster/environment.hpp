@@ -25,7 +25,10 @@ struct RunOptions {
   ContentType content_type = ContentType::kJson;
   std::filesystem::path report_dir = "svharness-report";
   std::filesystem::path bin_dir;
-  std::vector<std::string> faults;
+  std::vector<std::string> faults;  // seeded faults, as given (--fault)
+  // ...split by the process that plants them (svh-master, svh-agent).
+  std::vector<std::string> master_faults;
+  std::vector<std::string> agent_faults;
   std::string allocation_interval = "50ms";
 };
 

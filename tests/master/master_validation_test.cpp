@@ -5,7 +5,7 @@
 #include <gtest/gtest.h>
 
 #include "fakes/master/core/validation.hpp"
-#include "fakes/master/profile.hpp"
+#include "fakes/master/core/profile.hpp"
 #include "tests/fakes/test_resources.hpp"
 
 namespace svh::master {

@@ -916,14 +916,14 @@ Problem validateSingleResourceProvider(const ResourceList& resources) {
   return "The resources have multiple resource providers: " + list;
 }
 
-Problem validatePersistentVolumes(const ResourceList& resources) {
+Problem validatePersistentVolumes(const ResourceList& resources, bool read_only_allowed) {
   for (const Resource& volume : resources) {
     if (!volume.has_disk()) {
       return "Resource " + fakes::toString(volume) + " does not have DiskInfo";
     }
     if (!volume.disk().has_persistence()) return "'persistence' is not set in DiskInfo";
     if (!volume.disk().has_volume()) return "Expecting 'volume' to be set for persistent volume";
-    if (volume.disk().volume().mode() == mesos::v1::Volume::RO) {
+    if (volume.disk().volume().mode() == mesos::v1::Volume::RO && !read_only_allowed) {
       return "Read-only persistent volume not supported";
     }
   }
@@ -1032,7 +1032,8 @@ Problem validateReserve(const Operation::Reserve& reserve, const Principal& prin
   return std::nullopt;
 }
 
-Problem validateUnreserve(const Operation::Unreserve& unreserve, const FrameworkInfo*) {
+Problem validateUnreserve(const Operation::Unreserve& unreserve, const FrameworkInfo*,
+                          const fakes::Faults& faults) {
   if (auto error = validateResourceList(unreserve.resources())) {
     return "Invalid resources: " + *error;
   }
@@ -1043,7 +1044,7 @@ Problem validateUnreserve(const Operation::Unreserve& unreserve, const Framework
     if (!fakes::isDynamicallyReserved(resource)) {
       return "Resource " + fakes::toString(resource) + " is not dynamically reserved";
     }
-    if (fakes::isPersistentVolume(resource)) {
+    if (fakes::isPersistentVolume(resource) && !faults.has(fakes::Fault::kUnreserveUnderVolume)) {
       return "A dynamically reserved persistent volume " + fakes::toString(resource) +
              " cannot be unreserved directly. Please destroy the persistent volume first then "
              "unreserve the resource";
@@ -1054,12 +1055,14 @@ Problem validateUnreserve(const Operation::Unreserve& unreserve, const Framework
 
 Problem validateCreate(const Operation::Create& create, const Resources& checkpointed,
                        const Principal& principal, const AgentCapabilities& agent,
-                       const FrameworkInfo* framework, bool shared_needs_capability) {
+                       const FrameworkInfo* framework, bool shared_needs_capability,
+                       const fakes::Faults& faults) {
   if (auto error = validateResourceList(create.volumes())) return "Invalid resources: " + *error;
   if (auto error = validateSingleResourceProvider(create.volumes())) {
     return "Invalid resources: " + *error;
   }
-  if (auto error = validatePersistentVolumes(create.volumes())) {
+  bool read_only_allowed = faults.has(fakes::Fault::kCreateReadOnlyVolume);
+  if (auto error = validatePersistentVolumes(create.volumes(), read_only_allowed)) {
     return "Not a persistent volume: " + *error;
   }
   if (auto error = validateUniquePersistenceIds(checkpointed + Resources(create.volumes()))) {

@@ -26,6 +26,7 @@
 #include <vector>
 
 #include "fakes/common/resources.hpp"
+#include "fakes/common/seeded_faults.hpp"
 #include "harness/util/result.hpp"
 #include "mesos/v1/master/master.pb.h"
 #include "mesos/v1/mesos.pb.h"
@@ -91,7 +92,7 @@ Problem validateSingleResourceProvider(const ResourceList& resources);
 
 // Each resource is a persistent volume with `volume` set, not RO
 // (PV-DESTROY-1, SV-RO-1, SV-RO-6).
-Problem validatePersistentVolumes(const ResourceList& resources);
+Problem validatePersistentVolumes(const ResourceList& resources, bool read_only_allowed = false);
 
 // "Cannot use both revocable and non-revocable '<name>' at the same time".
 Problem validateRevocableAndNonRevocable(const Resources& resources);
@@ -108,7 +109,8 @@ Problem validateReserve(const mesos::v1::Offer::Operation::Reserve& reserve,
 
 // RES-1 ("Resource <r> is not dynamically reserved"), PV-UNRESERVE-1.
 Problem validateUnreserve(const mesos::v1::Offer::Operation::Unreserve& unreserve,
-                          const FrameworkInfo* framework = nullptr);
+                          const FrameworkInfo* framework = nullptr,
+                          const fakes::Faults& faults = {});
 
 // SV-CREATE-1, SV-CAP-2 (only when `framework` is given, SV-CAP-3),
 // SV-RO-1, PV-CREATE-1..5. `checkpointed`: the agent's checkpointed
@@ -118,7 +120,7 @@ Problem validateUnreserve(const mesos::v1::Offer::Operation::Unreserve& unreserv
 Problem validateCreate(const mesos::v1::Offer::Operation::Create& create,
                        const Resources& checkpointed, const Principal& principal,
                        const AgentCapabilities& agent, const FrameworkInfo* framework = nullptr,
-                       bool shared_needs_capability = true);
+                       bool shared_needs_capability = true, const fakes::Faults& faults = {});
 
 // SV-DESTROY-1, SV-RO-6, PV-DESTROY-1, PV-DESTROY-2, SV-HTTP-2. `used`:
 // resources of tasks and executors on the agent per framework id, allocated

@@ -1,4 +1,4 @@
-#include "fakes/master/operation_resources.hpp"
+#include "fakes/master/core/operation_resources.hpp"
 
 namespace svh::master {
 

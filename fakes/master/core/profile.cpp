@@ -1,4 +1,4 @@
-#include "fakes/master/profile.hpp"
+#include "fakes/master/core/profile.hpp"
 
 namespace svh::master {
 
