@@ -156,4 +156,39 @@ SVH_CHECK(CapabilityGating, AFrameworkWithoutTheCapabilityCannotUseOrDestroyASha
                                  "an offer with v1 after the incapable framework's DESTROY"));
 }
 
+// SV-CAP-4 through the other door: UPDATE_FRAMEWORK (Mesos 1.9+), with the
+// framework still subscribed on its stream.
+SVH_CHECK(CapabilityGating, AFrameworkThatUpdatesItselfWithoutTheCapabilityStopsSeeingSharedVolumes,
+          "SV-CAP-4") {
+  if (runOptions().profile == "mesos-1.1") {
+    GTEST_SKIP() << "SV-CAP-4 describes how HEAD re-reads capabilities, and UPDATE_FRAMEWORK came "
+                    "in 1.9 (profile mesos-1.1)";
+  }
+  auto& agent = cluster().agents().front();
+  const std::string role = unique("cap");
+  Framework fw(cluster().master(), capable(role));
+  fw.subscribe();
+  auto v1 = volume("v1").role(role).size(32).shared();
+  fw.decline(createVolumes(fw, agent.id, {v1}));
+
+  auto answer = fw.update(incapable(role).capabilities);
+  ASSERT_EQ(answer.result_int(), 200) << "UPDATE_FRAMEWORK: " << answer.body();
+  // The answer comes on another connection than the event stream: one offer
+  // made just before the update may still be on its way, with v1.
+  fw.declineOutstanding();
+  fw.decline(fw.awaitOffer(allOf({onAgent(agent.id), hasScalar("cpus", 0.1)}),
+                           "an offer of the agent (perhaps made before the update)"));
+  for (int round = 0; round < 3; ++round) {
+    fw.decline(fw.awaitOfferWithout(hasVolume("v1"), "shared volume v1",
+                                    allOf({onAgent(agent.id), hasScalar("cpus", 0.1)}),
+                                    "an offer of the agent after UPDATE_FRAMEWORK dropped the "
+                                    "capability"));
+  }
+  // And taking it back brings the volume back.
+  answer = fw.update(capable(role).capabilities);
+  ASSERT_EQ(answer.result_int(), 200) << "UPDATE_FRAMEWORK: " << answer.body();
+  fw.decline(fw.awaitOffer(allOf({onAgent(agent.id), hasSharedVolume("v1")}),
+                           "an offer with v1 once UPDATE_FRAMEWORK gave the capability back"));
+}
+
 }  // namespace svh::suites

@@ -395,17 +395,27 @@ SVH_CHECK(Validation, TheWholeLifeOfAVolumeWorksInThePreRefinementFormat,
   Framework fw(cluster().master(), old_style);
   fw.subscribe();
   auto v1 = volume("v1").role(role).size(32).shared();
+  // Every offer to this framework is in the old format: a reservation is
+  // `role` + `reservation`, never the refined `reservations` stack.
+  auto expectOldFormat = [&](const Offer& offer) {
+    for (const auto& r : offer.resources()) {
+      EXPECT_EQ(r.reservations_size(), 0) << "a post-refinement resource offered to a framework "
+                                             "without RESERVATION_REFINEMENT: "
+                                          << describe(offer);
+      if (reservedRole(r) == role) {
+        EXPECT_EQ(r.role(), role) << describe(offer);
+      }
+    }
+  };
   auto offer = unreservedDiskOffer(fw, agent.id, 32);
-  for (const auto& r : offer.resources()) {
-    EXPECT_EQ(r.reservations_size(), 0) << "a post-refinement resource offered to a framework "
-                                           "without RESERVATION_REFINEMENT: "
-                                        << describe(offer);
-  }
+  expectOldFormat(offer);
   fw.accept(offer, {reserve({preRefinement(v1.reservedDisk())})});
   offer = fw.awaitOffer(allOf({returnedFrom(offer), hasScalar("disk", 32, role)}),
                         "an offer with the disk reserved in the old format");
+  expectOldFormat(offer);
   fw.accept(offer, {create({preRefinement(v1)})});
   offer = fw.awaitOffer(allOf({returnedFrom(offer), hasSharedVolume("v1")}), "an offer with v1");
+  expectOldFormat(offer);
   auto t = task("t").on(agent.id).uses(preRefinement(v1)).command("echo old > data/f");
   fw.accept(offer, {launch({t})});
   fw.awaitTaskState(t.taskId(), {TASK_FINISHED});

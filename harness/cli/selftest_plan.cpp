@@ -120,7 +120,7 @@ std::string selftestTable(const std::vector<SelftestResult>& results, double sec
   std::string out;
   char line[512];
   std::snprintf(line, sizeof line, "%-*s  %-14s %-9s %7s  %s\n", static_cast<int>(width), "run",
-                "clause", "verdict", "seconds", "failed checks");
+                "clause", "verdict", "seconds", "failed check");
   out += line;
   int faults = 0, detected = 0, missed = 0, errors = 0;
   for (const auto& r : results) {

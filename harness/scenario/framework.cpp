@@ -86,6 +86,23 @@ void Framework::resubscribe(std::optional<std::vector<Capability::Type>> capabil
   subscribed_ = true;
 }
 
+http::Response Framework::update(const std::vector<Capability::Type>& capabilities) {
+  Call call;
+  call.set_type(Call::UPDATE_FRAMEWORK);
+  auto* info = call.mutable_update_framework()->mutable_framework_info();
+  *info = client_.frameworkInfo();
+  info->mutable_id()->set_value(id());
+  info->clear_capabilities();
+  for (auto type : capabilities) info->add_capabilities()->set_type(type);
+  auto response = client_.send(call);
+  if (response.result() == http::bhttp::status::ok) {
+    spec_.capabilities = capabilities;
+    client_.frameworkInfo().clear_capabilities();
+    for (auto type : capabilities) client_.frameworkInfo().add_capabilities()->set_type(type);
+  }
+  return response;
+}
+
 bool Framework::pump(std::chrono::milliseconds timeout) {
   auto event = client_.next(timeout);
   if (!event) return false;

@@ -58,6 +58,9 @@ class Framework {
   // master restarted); outstanding offers are forgotten. With
   // `capabilities`, the FrameworkInfo sent says those instead (SV-CAP-4).
   void resubscribe(std::optional<std::vector<Capability::Type>> capabilities = std::nullopt);
+  // UPDATE_FRAMEWORK (Mesos 1.9+): the same FrameworkInfo with these
+  // capabilities. Returns the master's answer (200 when it took it).
+  http::Response update(const std::vector<Capability::Type>& capabilities);
   const std::string& id() const { return client_.frameworkId(); }
   const FrameworkSpec& spec() const { return spec_; }
   SchedulerClient& client() { return client_; }
