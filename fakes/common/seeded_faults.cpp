@@ -89,6 +89,16 @@ std::vector<SeededFault> catalogue() {
        "In the mesos-1.1 profile, [DESTROY(V), LAUNCH(t uses V)] destroys V instead of keeping "
        "it for the pending task.",
        {"--profile", "mesos-1.1"}},
+      {F::kV11CreateSharedNeedsCapability, "v11-create-shared-needs-capability", kMaster,
+       "SV-CAP-2",
+       "In the mesos-1.1 profile, a framework without SHARED_RESOURCES cannot create a shared "
+       "volume (a check that came with 1.2).",
+       {"--profile", "mesos-1.1"}},
+      {F::kV11OperatorSeesSharedAsAvailable, "v11-operator-sees-shared-as-available", kMaster,
+       "SV-HTTP-3",
+       "In the mesos-1.1 profile, /destroy-volumes of a shared volume held in several offers "
+       "answers 202 and leaves stale offers, as HEAD does, instead of 409.",
+       {"--profile", "mesos-1.1"}},
   };
 }
 

@@ -50,6 +50,8 @@ enum class Fault : std::uint8_t {
   kJsonDropsEmptySharedInfo,
   kProtobufOffersDropShared,
   kV11DestroyIgnoresPendingTasks,
+  kV11CreateSharedNeedsCapability,
+  kV11OperatorSeesSharedAsAvailable,
   kCount  // not a fault: the number of faults
 };
 

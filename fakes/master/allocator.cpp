@@ -93,7 +93,10 @@ Resources volumesUsedByOthers(const AgentRecord& agent, const std::string& frame
 }
 
 Resources availableToOperator(const ClusterView& view, const AgentRecord& agent) {
-  if (view.profile.operator_sees_shared_as_available) return available(view, agent);
+  if (view.profile.operator_sees_shared_as_available ||
+      view.faults.has(fakes::Fault::kV11OperatorSeesSharedAsAvailable)) {
+    return available(view, agent);
+  }
   return agent.total - offeredOrUsed(view, agent);
 }
 

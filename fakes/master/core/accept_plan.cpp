@@ -167,7 +167,8 @@ class Planner {
         if (convert(operation)) applyToAgent(operation);
         return;
       case Operation::CREATE: {
-        bool needs_capability = facts_.profile.create_shared_needs_capability &&
+        bool needs_capability = (facts_.profile.create_shared_needs_capability ||
+                                 facts_.faults.has(Fault::kV11CreateSharedNeedsCapability)) &&
                                 !facts_.faults.has(Fault::kCreateSharedWithoutCapability);
         if (reject(operation, validation::validateCreate(
                                   operation.create(), checkpointed_, principal(),
