@@ -181,7 +181,7 @@ void Agent::recoverTasks() {
   }
   for (auto& [framework_id, list] : tasks_) {
     for (auto& [task_id, task] : list) {
-      if (task.ghost || terminal(task.state)) continue;
+      if (task.ghost || wire::isTerminalState(task.state)) continue;
       log::info("task ", task_id, " of framework ", framework_id,
                 " did not survive the agent's restart");
       sendStatus(task, mesos::TASK_FAILED, "Executor terminated", mesos::TaskStatus::SOURCE_SLAVE,

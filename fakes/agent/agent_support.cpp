@@ -29,21 +29,6 @@ double unixNow() {
   return std::chrono::duration<double>(std::chrono::system_clock::now().time_since_epoch()).count();
 }
 
-bool terminal(mesos::TaskState state) {
-  switch (state) {
-    case mesos::TASK_FINISHED:
-    case mesos::TASK_FAILED:
-    case mesos::TASK_KILLED:
-    case mesos::TASK_LOST:
-    case mesos::TASK_ERROR:
-    case mesos::TASK_DROPPED:
-    case mesos::TASK_GONE:
-    case mesos::TASK_GONE_BY_OPERATOR:
-      return true;
-    default:
-      return false;
-  }
-}
 
 bool partitionAware(const mesos::FrameworkInfo& framework) {
   for (const auto& capability : framework.capabilities()) {

@@ -9,6 +9,7 @@
 
 #include "fakes/common/resources.hpp"
 #include "harness/util/result.hpp"
+#include "harness/wire/task_states.hpp"
 #include "mesos/mesos.pb.h"
 
 namespace svh::agent {
@@ -16,7 +17,6 @@ namespace svh::agent {
 // Seconds since the epoch, as Mesos timestamps are.
 double unixNow();
 
-bool terminal(mesos::TaskState state);
 
 bool partitionAware(const mesos::FrameworkInfo& framework);
 

@@ -106,7 +106,7 @@ void Agent::runTaskGroup(internal::RunTaskGroupMessage&& message) {
   }
   for (const auto& task_id : launched) {
     Task* task = findTask(framework_id, task_id);
-    if (!task || terminal(task->state)) continue;  // killed with its group already
+    if (!task || wire::isTerminalState(task->state)) continue;  // killed with its group already
     if (unknown) {
       finish(*task, partitionAware(task->framework) ? mesos::TASK_DROPPED : mesos::TASK_LOST,
              kUnknownResources, mesos::TaskStatus::SOURCE_SLAVE,
@@ -383,7 +383,7 @@ void Agent::killTask(const std::string& framework_id, const std::string& task_id
     return;
   }
   if (!task->running) {
-    if (!terminal(task->state)) {
+    if (!wire::isTerminalState(task->state)) {
       finish(*task, mesos::TASK_KILLED, "Killed before delivery to the executor",
              mesos::TaskStatus::SOURCE_SLAVE, mesos::TaskStatus::REASON_TASK_KILLED_DURING_LAUNCH);
     }

@@ -88,7 +88,7 @@ void Agent::acknowledge(const internal::StatusUpdateAcknowledgementMessage& mess
     log::debug("ignoring acknowledgement of an update that is not in flight for ", task_id);
     return;
   }
-  bool was_terminal = terminal(task->updates.front().update.status().state());
+  bool was_terminal = wire::isTerminalState(task->updates.front().update.status().state());
   task->updates.pop_front();
   if (was_terminal && task->updates.empty()) {
     forgetTask(framework_id, task_id);

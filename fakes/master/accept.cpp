@@ -9,9 +9,11 @@
 
 #include "fakes/common/resource_format.hpp"
 #include "fakes/master/core/accept_plan.hpp"
+#include "fakes/master/core/operation_resources.hpp"
 #include "fakes/master/core/validation.hpp"
 #include "fakes/master/master.hpp"
 #include "harness/util/log.hpp"
+#include "harness/util/text.hpp"
 #include "harness/wire/evolve.hpp"
 #include "harness/wire/upid.hpp"
 
@@ -24,36 +26,13 @@ using mesos::v1::TaskStatus;
 using Operation = mesos::v1::Offer::Operation;
 namespace scheduler = mesos::v1::scheduler;
 
-namespace {
-
-std::string lowercase(std::string text) {
-  std::transform(text.begin(), text.end(), text.begin(),
-                 [](unsigned char c) { return static_cast<char>(std::tolower(c)); });
-  return text;
-}
-
-const google::protobuf::RepeatedPtrField<TaskInfo>& tasksOf(const Operation& operation) {
-  static const google::protobuf::RepeatedPtrField<TaskInfo> none;
-  if (operation.type() == Operation::LAUNCH) return operation.launch().task_infos();
-  if (operation.type() == Operation::LAUNCH_GROUP) {
-    return operation.launch_group().task_group().tasks();
-  }
-  return none;
-}
-
-bool isLaunch(const Operation& operation) {
-  return operation.type() == Operation::LAUNCH || operation.type() == Operation::LAUNCH_GROUP;
-}
-
-}  // namespace
-
 void Master::drop(FrameworkRecord& framework, const Operation& operation,
                   const std::string& message) {
   std::string type = Operation::Type_Name(operation.type());
   log::warning("Dropping ", type, " operation from framework ", framework.id, ": ", message);
   if (!profile_.operation_feedback) return;  // 1.1: a log line only
-  count("master/operations/" + lowercase(type) + "/error");
-  count("master/operations/" + lowercase(type) + "/total");
+  count("master/operations/" + util::lowercase(type) + "/error");
+  count("master/operations/" + util::lowercase(type) + "/total");
   count("master/operations/error");
   count("master/operations/total");
   if (operation.has_id()) {
@@ -76,7 +55,7 @@ void Master::applyToAgent(AgentRecord& agent, const Operation& operation) {
   }
   agent.total = *total;
   if (profile_.operation_feedback) {  // 1.1 had no operation metrics
-    std::string type = lowercase(Operation::Type_Name(operation.type()));
+    std::string type = util::lowercase(Operation::Type_Name(operation.type()));
     count("master/operations/" + type + "/finished");
     count("master/operations/" + type + "/total");
     count("master/operations/finished");

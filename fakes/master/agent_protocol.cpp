@@ -383,7 +383,7 @@ void Master::statusUpdate(const wire::Upid& from, internal::StatusUpdateMessage&
       auto state = update.has_latest_state()
                        ? static_cast<mesos::v1::TaskState>(update.latest_state())
                        : status.state();
-      if (!isTerminal(task.state())) task.set_state(state);
+      if (!isTerminalState(task.state())) task.set_state(state);
       task.set_status_update_state(status.state());
       task.set_status_update_uuid(update.uuid());
       *task.add_statuses() = status;
@@ -512,7 +512,7 @@ void Master::markUnreachable(AgentRecord& agent, const std::string& why) {
       status.mutable_unreachable_time()->set_nanoseconds(static_cast<long long>(when * 1e9));
       mesos::v1::Task unreachable = task.task;
       unreachable.set_state(status.state());
-      if (isTerminal(task.task.state())) {
+      if (isTerminalState(task.task.state())) {
         completeTask(framework, task.task);
         continue;
       }
@@ -549,7 +549,7 @@ void Master::removeAgent(AgentRecord& agent, const std::string& why, TaskStatus:
       auto state = partition_aware ? mesos::v1::TASK_GONE_BY_OPERATOR : mesos::v1::TASK_LOST;
       auto task_reason = partition_aware ? TaskStatus::REASON_AGENT_REMOVED_BY_OPERATOR : reason;
       mesos::v1::Task done = task.task;
-      if (!isTerminal(done.state())) {
+      if (!isTerminalState(done.state())) {
         done.set_state(state);
         if (framework->connected) {
           sendMasterUpdate(*framework, masterStatus(task_id, id, state, task_reason, why));

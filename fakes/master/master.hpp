@@ -63,6 +63,14 @@ struct MasterFlags {
   std::size_t max_completed_tasks_per_framework = 1000;
 };
 
+// A v1 API call that passed the shared preamble (api_request.cpp).
+template <typename Call>
+struct ApiRequest {
+  Call call;
+  std::optional<std::string> principal;  // when HTTP authentication is on
+  bool json = false;                      // the body was JSON (else protobuf)
+};
+
 class Master {
  public:
   Master(asio::io_context& io, MasterFlags flags, std::unique_ptr<Allocator> allocator);
@@ -73,6 +81,13 @@ class Master {
   void stop();
 
  private:
+  // The preamble of the v1 scheduler and operator APIs (api_request.cpp):
+  // authentication in `realm`, POST, Content-Type, the body decoded. On any
+  // failure it answers the request itself and returns nullopt.
+  template <typename Call>
+  std::optional<ApiRequest<Call>> decodeApiRequest(const std::shared_ptr<http::Exchange>& exchange,
+                                                   const char* realm, bool authenticate_http);
+
   // ---- scheduler API (scheduler_api.cpp)
   void handleHttp(std::shared_ptr<http::Exchange> exchange);
   void schedulerApi(std::shared_ptr<http::Exchange> exchange);

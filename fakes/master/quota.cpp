@@ -5,6 +5,7 @@
 #include <sstream>
 
 #include "fakes/common/resource_validation.hpp"
+#include "fakes/master/core/validation.hpp"
 
 namespace svh::master {
 
@@ -39,19 +40,6 @@ std::string formatLimits(const std::map<std::string, double>& limits) {
   return out;
 }
 
-// common::validation::validateInputScalarValue.
-Problem validateScalar(double value) {
-  switch (std::fpclassify(value)) {
-    case FP_INFINITE:
-      return "Infinite values not supported";
-    case FP_NAN:
-      return "NaN not supported";
-    case FP_SUBNORMAL:
-      return "Subnormal values not supported";
-    default:
-      return value < 0 ? Problem("Negative values not supported") : std::nullopt;
-  }
-}
 
 }  // namespace
 
@@ -217,13 +205,13 @@ Problem validateQuotaConfig(const QuotaConfig& config) {
   }
   if (auto error = tooLarge(config.limits)) return "Invalid 'QuotaConfig.limits': " + *error;
   for (const auto& [name, value] : config.guarantees) {
-    if (auto error = validateScalar(value)) {
+    if (auto error = validation::validateInputScalarValue(value)) {
       return "Invalid guarantee configuration {'" + name + "': " + formatScalar(value) +
              "}: " + *error;
     }
   }
   for (const auto& [name, value] : config.limits) {
-    if (auto error = validateScalar(value)) {
+    if (auto error = validation::validateInputScalarValue(value)) {
       return "Invalid limit configuration {'" + name + "': " + formatScalar(value) + "}: " + *error;
     }
   }

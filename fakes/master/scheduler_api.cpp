@@ -11,6 +11,7 @@
 #include "fakes/master/master.hpp"
 #include "harness/http/media_type.hpp"
 #include "harness/util/log.hpp"
+#include "harness/util/text.hpp"
 #include "harness/wire/evolve.hpp"
 #include "harness/wire/json_codec.hpp"
 #include "harness/wire/recordio.hpp"
@@ -25,8 +26,8 @@ namespace scheduler = mesos::v1::scheduler;
 
 namespace {
 
-constexpr std::string_view kJson = "application/json";
-constexpr std::string_view kProtobuf = "application/x-protobuf";
+constexpr std::string_view kJson = http::kJsonMediaType;
+constexpr std::string_view kProtobuf = http::kProtobufMediaType;
 
 std::optional<std::string_view> header(const http::Request& request, std::string_view name) {
   auto it = request.find(name);
@@ -34,10 +35,6 @@ std::optional<std::string_view> header(const http::Request& request, std::string
   return it->value();
 }
 
-std::string lowercase(std::string text) {
-  for (auto& c : text) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
-  return text;
-}
 
 // stout stringify(set<string>): "{ a, b }".
 std::string formatSet(const std::set<std::string>& values) {
@@ -82,36 +79,13 @@ void Master::schedulerApi(std::shared_ptr<http::Exchange> exchange) {
   auto reply = [&](status code, std::string body = {}) {
     exchange->respond(http::makeResponse(code, std::move(body)));
   };
-  bool refused = false;
-  auto principal =
-      authenticate(exchange, kSchedulerRealm, flags_.authenticate_http_frameworks, &refused);
-  if (refused) return;
-  if (request.method() != http::bhttp::verb::post) {
-    auto response = http::makeResponse(
-        status::method_not_allowed,
-        "Expecting one of { 'POST' }, but received '" + std::string(request.method_string()) + "'");
-    response.set(http::bhttp::field::allow, "POST");
-    return exchange->respond(std::move(response));
-  }
-  auto content_type = header(request, "Content-Type");
-  if (!content_type) return reply(status::bad_request, "Expecting 'Content-Type' to be present");
-
-  scheduler::Call call;
-  if (*content_type == kProtobuf) {
-    if (!call.ParseFromString(request.body())) {
-      return reply(status::bad_request, "Failed to parse body into Call protobuf");
-    }
-  } else if (*content_type == kJson) {
-    if (!nlohmann::json::accept(request.body())) {
-      return reply(status::bad_request, "Failed to parse body into JSON: syntax error");
-    }
-    if (auto error = wire::parseJson(request.body(), &call)) {
-      return reply(status::bad_request, "Failed to convert JSON into Call protobuf: " + *error);
-    }
-    if (flags_.faults.has(fakes::Fault::kJsonDropsEmptySharedInfo)) clearSharedInfo(&call);
-  } else {
-    return reply(status::unsupported_media_type,
-                 "Expecting 'Content-Type' of application/json or application/x-protobuf");
+  auto decoded = decodeApiRequest<scheduler::Call>(exchange, kSchedulerRealm,
+                                                   flags_.authenticate_http_frameworks);
+  if (!decoded) return;
+  scheduler::Call& call = decoded->call;
+  const auto& principal = decoded->principal;
+  if (decoded->json && flags_.faults.has(fakes::Fault::kJsonDropsEmptySharedInfo)) {
+    clearSharedInfo(&call);
   }
 
   if (auto error = validation::validateSchedulerCall(call, principal)) {
@@ -138,7 +112,7 @@ void Master::schedulerApi(std::shared_ptr<http::Exchange> exchange) {
 
   FrameworkRecord* framework = findFramework(call.framework_id().value());
   if (!framework) return reply(status::bad_request, "Framework cannot be found");
-  std::string call_name = lowercase(scheduler::Call::Type_Name(call.type()));
+  std::string call_name = util::lowercase(scheduler::Call::Type_Name(call.type()));
   count(frameworkMetric(*framework, "calls"));
   count(frameworkMetric(*framework, "calls/") + call_name);
   if (principal && *principal != framework->info.principal()) {
@@ -427,7 +401,7 @@ void Master::sendEvent(FrameworkRecord& framework, const scheduler::Event& event
     bytes = event.SerializeAsString();
   }
   framework.stream->write(wire::encodeRecord(bytes));
-  std::string type = lowercase(scheduler::Event::Type_Name(event.type()));
+  std::string type = util::lowercase(scheduler::Event::Type_Name(event.type()));
   count(frameworkMetric(framework, "events"));
   count(frameworkMetric(framework, "events/") + type);
 }
@@ -483,7 +457,7 @@ void Master::teardown(FrameworkRecord& framework) {
     if (has_tasks) {
       for (auto& [task_id, task] : agent.tasks.at(id)) {
         mesos::v1::Task done = task.task;
-        if (!isTerminal(done.state())) done.set_state(mesos::v1::TASK_KILLED);
+        if (!isTerminalState(done.state())) done.set_state(mesos::v1::TASK_KILLED);
         completeTask(&framework, done);
       }
     }
@@ -626,7 +600,7 @@ void Master::acknowledge(FrameworkRecord& framework,
   message.mutable_task_id()->set_value(acknowledge.task_id().value());
   message.set_uuid(acknowledge.uuid());
   process_.send(agent->pid, message);
-  if (task && isTerminal(task->task.status_update_state()) &&
+  if (task && isTerminalState(task->task.status_update_state()) &&
       task->task.status_update_uuid() == acknowledge.uuid()) {
     completeTask(&framework, task->task);
     removeTask(*agent, framework.id, acknowledge.task_id().value());

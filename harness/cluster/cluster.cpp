@@ -195,8 +195,8 @@ void Cluster::restartAgent(std::size_t index, bool crash) {
     agent.process->stop();
   }
   agent.process.reset();
-  // A killed agent's FUSE mount goes away with it (auto_unmount, done by
-  // fusermount3 a moment after the death). One that stays is a leak of the
+  // A killed agent's FUSE mount goes away with it (its mount guard detaches
+  // it a moment after the death). One that stays is a leak of the
   // agent's: reported, not cleaned up here, or the run would hide it (the
   // run's teardown still removes it).
   if (!util::eventually([&] { return mountsUnder(agent.work_dir).empty(); },

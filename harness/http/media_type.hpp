@@ -8,6 +8,10 @@
 
 namespace svh::http {
 
+// The two media types of the Mesos v1 APIs.
+inline constexpr std::string_view kJsonMediaType = "application/json";
+inline constexpr std::string_view kProtobufMediaType = "application/x-protobuf";
+
 bool acceptsMediaType(std::optional<std::string_view> accept_header, std::string_view media_type);
 
 }  // namespace svh::http

@@ -1,26 +1,11 @@
 #include "harness/scenario/framework.hpp"
 
 #include "harness/scenario/cleanup.hpp"
+#include "harness/wire/task_states.hpp"
 
 namespace svh::harness {
 
 namespace {
-
-// States after which a task never changes again.
-bool finalState(TaskState state) {
-  switch (state) {
-    case mesos::v1::TASK_FINISHED:
-    case mesos::v1::TASK_FAILED:
-    case mesos::v1::TASK_KILLED:
-    case mesos::v1::TASK_ERROR:
-    case mesos::v1::TASK_DROPPED:
-    case mesos::v1::TASK_GONE:
-    case mesos::v1::TASK_GONE_BY_OPERATOR:
-      return true;
-    default:
-      return false;
-  }
-}
 
 SchedulerOptions optionsFor(http::Url master, const FrameworkSpec& spec) {
   SchedulerOptions options;
@@ -274,7 +259,7 @@ TaskStatus Framework::awaitTaskState(const std::string& task_id, const std::set<
         seen_[task_id] = i + 1;
         return list[i];
       }
-      if (finalState(list[i].state())) ended_otherwise = list[i];
+      if (wire::isFinalState(list[i].state())) ended_otherwise = list[i];
     }
     auto now = Clock::now();
     if (ended_otherwise || now >= deadline || !client_.streamEnd().empty()) break;

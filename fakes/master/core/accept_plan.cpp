@@ -13,19 +13,6 @@ using fakes::Fault;
 
 namespace {
 
-const google::protobuf::RepeatedPtrField<TaskInfo>& tasksOf(const Operation& operation) {
-  static const google::protobuf::RepeatedPtrField<TaskInfo> none;
-  if (operation.type() == Operation::LAUNCH) return operation.launch().task_infos();
-  if (operation.type() == Operation::LAUNCH_GROUP) {
-    return operation.launch_group().task_group().tasks();
-  }
-  return none;
-}
-
-bool isLaunch(const Operation& operation) {
-  return operation.type() == Operation::LAUNCH || operation.type() == Operation::LAUNCH_GROUP;
-}
-
 TaskStatus::Reason invalidReason(const Operation& operation) {
   return operation.type() == Operation::LAUNCH_GROUP ? TaskStatus::REASON_TASK_GROUP_INVALID
                                                      : TaskStatus::REASON_TASK_INVALID;

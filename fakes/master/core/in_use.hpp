@@ -12,6 +12,7 @@
 
 #include "fakes/common/resources.hpp"
 #include "fakes/common/seeded_faults.hpp"
+#include "harness/wire/task_states.hpp"
 #include "mesos/v1/mesos.pb.h"
 
 namespace svh::master {
@@ -23,11 +24,10 @@ struct ResourceUse {
   fakes::Resources resources;                      // allocated
 };
 
-// Mesos protobuf::isTerminalState.
-bool isTerminal(mesos::v1::TaskState state);
+using wire::isTerminalState;
 // Whether a task in `state` still holds its resources: until its first
 // terminal update (Mesos updateTask).
-inline bool holdsResources(mesos::v1::TaskState state) { return !isTerminal(state); }
+inline bool holdsResources(mesos::v1::TaskState state) { return !isTerminalState(state); }
 
 // The resources in use on the agent, per framework id.
 std::map<std::string, fakes::Resources> usedByFramework(const std::vector<ResourceUse>& uses,

@@ -4,6 +4,19 @@ namespace svh::master {
 
 using Operation = mesos::v1::Offer::Operation;
 
+const google::protobuf::RepeatedPtrField<mesos::v1::TaskInfo>& tasksOf(const Operation& operation) {
+  static const google::protobuf::RepeatedPtrField<mesos::v1::TaskInfo> none;
+  if (operation.type() == Operation::LAUNCH) return operation.launch().task_infos();
+  if (operation.type() == Operation::LAUNCH_GROUP) {
+    return operation.launch_group().task_group().tasks();
+  }
+  return none;
+}
+
+bool isLaunch(const Operation& operation) {
+  return operation.type() == Operation::LAUNCH || operation.type() == Operation::LAUNCH_GROUP;
+}
+
 // Every resource list an operation carries.
 std::vector<ResourceList*> resourceLists(Operation* operation) {
   std::vector<ResourceList*> lists;

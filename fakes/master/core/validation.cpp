@@ -334,22 +334,6 @@ Problem validateCheckInfo(const mesos::v1::CheckInfo& check) {
   return std::nullopt;
 }
 
-Problem validateInputScalarValue(double value) {
-  switch (std::fpclassify(value)) {
-    case FP_INFINITE:
-      return "Infinite values not supported";
-    case FP_NAN:
-      return "NaN not supported";
-    case FP_SUBNORMAL:
-      return "Subnormal values not supported";
-    case FP_ZERO:
-      return std::nullopt;
-    case FP_NORMAL:
-      return value < 0 ? Problem("Negative values not supported") : std::nullopt;
-    default:
-      return "Unknown error";
-  }
-}
 
 Problem validateOfferFilters(const mesos::v1::OfferFilters& filters) {
   if (!filters.has_min_allocatable_resources()) return std::nullopt;
@@ -805,6 +789,23 @@ Resources toUnreserved(const Resources& resources) {
 }
 
 }  // namespace
+
+Problem validateInputScalarValue(double value) {
+  switch (std::fpclassify(value)) {
+    case FP_INFINITE:
+      return "Infinite values not supported";
+    case FP_NAN:
+      return "NaN not supported";
+    case FP_SUBNORMAL:
+      return "Subnormal values not supported";
+    case FP_ZERO:
+      return std::nullopt;
+    case FP_NORMAL:
+      return value < 0 ? Problem("Negative values not supported") : std::nullopt;
+    default:
+      return "Unknown error";
+  }
+}
 
 // ---------------------------------------------------------------------------
 

@@ -65,6 +65,12 @@ AgentCapabilities agentCapabilities(const std::vector<int>& types);
 bool hasCapability(const FrameworkInfo& framework, mesos::v1::FrameworkInfo::Capability::Type type);
 std::set<std::string> frameworkRoles(const FrameworkInfo& framework);
 
+// Mesos common::validation::validateInputScalarValue: a scalar an operator
+// or framework gives (resources, quota) must be finite, normal and not
+// negative: "Infinite values not supported", "NaN not supported",
+// "Subnormal values not supported", "Negative values not supported".
+Problem validateInputScalarValue(double value);
+
 // ---------------------------------------------------------------------------
 // Resources (Mesos validation::resource)
 
