@@ -45,6 +45,7 @@ SVH_CHECK(CapabilityGating, AFrameworkWithoutTheCapabilityIsOfferedAllButSharedV
                              allOf({onAgent(agent.id), hasVolume("w1"), hasScalar("cpus", 0.1)}),
                              "an offer with w1 and cpus"));
   }
+  asserted("SV-CAP-1");
 }
 
 SVH_MIRRORS(CapabilityGating, CreatingASharedVolumeNeedsTheCapability,
@@ -69,15 +70,25 @@ SVH_CHECK(CapabilityGating, CreatingASharedVolumeNeedsTheCapability, "SV-CAP-2 S
   };
   auto seen = watcher.awaitOffer(allOf({onAgent(agent.id), reserved_or_created}),
                                  "an offer of the reserved disk or of v1 to a capable framework");
-  watcher.decline(seen);
   bool created = findVolume(seen, "v1").has_value();
   if (runOptions().profile == "mesos-1.1") {
     outcome("SV-CAP-2", created ? "created (1.1 has no capability check)" : "dropped");
+    skipPart("SV-CAP-2", "Mesos 1.1 has no capability check (profile mesos-1.1)");
   } else {
     EXPECT_FALSE(created) << "SV-CAP-2: a framework without SHARED_RESOURCES created shared "
                              "volume v1: "
                           << describe(seen);
+    asserted("SV-CAP-2");
   }
+  // The same CREATE from the capable framework makes the shared volume.
+  if (!created) {
+    watcher.accept(seen, {create({v1})});
+    seen = watcher.awaitOffer(allOf({onAgent(agent.id), hasSharedVolume("v1")}),
+                              "an offer with v1, created by the capable framework");
+  }
+  EXPECT_TRUE(findVolume(seen, "v1")->has_shared()) << describe(seen);
+  watcher.decline(seen);
+  asserted("SV-CREATE-1");
 }
 
 SVH_MIRRORS(CapabilityGating, OperatorsCreateSharedVolumesWithoutAnyCapability,
@@ -98,6 +109,7 @@ SVH_CHECK(CapabilityGating, OperatorsCreateSharedVolumesWithoutAnyCapability,
   fw.subscribe();
   fw.decline(fw.awaitOffer(allOf({onAgent(agent.id), hasSharedVolume("v1")}),
                            "an offer with the operator's shared volume v1"));
+  asserted("SV-CAP-3 SV-CREATE-1 SV-HTTP-1");
 }
 
 SVH_CHECK(CapabilityGating, AFrameworkThatDropsTheCapabilityStopsSeeingSharedVolumes, "SV-CAP-4") {
@@ -125,6 +137,7 @@ SVH_CHECK(CapabilityGating, AFrameworkThatDropsTheCapabilityStopsSeeingSharedVol
   }
   // Its task was not touched.
   expectUndisturbed(fw, user.taskId());
+  asserted("SV-CAP-4");
   fw.kill(user.taskId(), agent.id);
   fw.awaitTaskState(user.taskId(), {TASK_KILLED});
 }
@@ -154,6 +167,7 @@ SVH_CHECK(CapabilityGating, AFrameworkWithoutTheCapabilityCannotUseOrDestroyASha
   // the cpus that ACCEPT gave back.
   owner.decline(owner.awaitOffer(allOf({returnedFrom(offer), hasSharedVolume("v1")}),
                                  "an offer with v1 after the incapable framework's DESTROY"));
+  asserted("SV-CAP-5 SV-LAUNCH-6 SV-DESTROY-9");
 }
 
 }  // namespace svh::suites
