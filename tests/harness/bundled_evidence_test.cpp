@@ -1,0 +1,56 @@
+// The evidence of the full runs against the bundled cluster (the
+// conformance.* project tests, this test's fixture): every check that
+// passed asserted each clause it names, or said why it skipped it. A check
+// whose marker was forgotten (suites/check.hpp's asserted()) fails here,
+// naming the check and the clause, as does any clause reported "holds"
+// that no check asserted.
+
+#include <gtest/gtest.h>
+
+#include <filesystem>
+#include <fstream>
+#include <sstream>
+
+#include "results_evidence.hpp"
+
+namespace svh::test {
+namespace {
+
+class BundledEvidence : public ::testing::TestWithParam<std::string> {
+ protected:
+  nlohmann::json results() {
+    const auto file =
+        std::filesystem::path(SVH_BIN_DIR) / ("test-conformance-" + GetParam()) / "results.json";
+    std::ifstream in(file);
+    std::stringstream text;
+    text << in.rdbuf();
+    auto json = nlohmann::json::parse(text.str(), nullptr, false);
+    if (!in || json.is_discarded()) {
+      ADD_FAILURE() << "no results.json at " << file << " (ctest runs conformance." << GetParam()
+                    << " first, as this test's fixture)";
+      return nlohmann::json::object();
+    }
+    return json;
+  }
+};
+
+TEST_P(BundledEvidence, EveryCheckThatPassedAssertedOrSkippedEachClauseItNames) {
+  auto run = results();
+  ASSERT_EQ(run.value("format", 0), 2);
+  ASSERT_GT(run["counts"].value("passed", 0), 0) << "the run passed no check";
+  for (const auto& problem : clausesLeftUnaccounted(run)) ADD_FAILURE() << problem;
+  for (const auto& problem : passedAssertingNothing(run)) ADD_FAILURE() << problem;
+  for (const auto& problem : vacuousHolds(run)) ADD_FAILURE() << problem;
+}
+
+INSTANTIATE_TEST_SUITE_P(Runs, BundledEvidence, ::testing::Values("json", "protobuf", "mesos-1.1"),
+                         [](const auto& info) {
+                           std::string name = info.param;
+                           for (char& c : name) {
+                             if (c == '-' || c == '.') c = '_';
+                           }
+                           return name;
+                         });
+
+}  // namespace
+}  // namespace svh::test
