@@ -156,22 +156,19 @@ void writeChecks(std::ostream& out, const RunRecord& run) {
       out << "</small>";
     }
     out << "</td><td class=\"" << verdict << "\">" << verdict << "</td><td>";
-    // Each clause as the check showed it: asserted (plain), skipped in
-    // part, or named and not asserted.
+    // Each clause as the check showed it: asserted (plain), asserted with
+    // a part skipped, skipped, or named and not asserted.
     for (const auto& id : check.clauses) {
       const bool skipped_part = check.skipped_parts.count(id) > 0;
       const bool not_asserted = std::find(check.not_asserted.begin(), check.not_asserted.end(),
                                           id) != check.not_asserted.end();
-      const char* css = not_asserted                             ? "not-asserted"
-                        : skipped_part && !check.hasAsserted(id) ? "skipped-part"
-                                                                 : "";
-      out << "<a class=\"" << css << "\" href=\"#" << htmlEscape(id) << "\">" << htmlEscape(id)
-          << "</a>";
-      if (not_asserted)
-        out << "<small class=\"not-asserted\"> (not asserted)</small>";
-      else if (skipped_part)
-        out << "<small class=\"skipped-part\"> (part skipped)</small>";
-      out << " ";
+      out << "<a href=\"#" << htmlEscape(id) << "\">" << htmlEscape(id) << "</a> ";
+      if (not_asserted) {
+        out << "<small class=\"not-asserted\">(not asserted)</small> ";
+      } else if (skipped_part) {
+        out << "<small class=\"skipped-part\">("
+            << (check.hasAsserted(id) ? "part skipped" : "skipped") << ")</small> ";
+      }
     }
     out << "</td><td>" << seconds(check.seconds) << "</td><td>";
     if (!check.skip_reason.empty()) out << htmlEscape(check.skip_reason) << "<br>";
