@@ -337,6 +337,7 @@ SVH_CHECK(Endpoints, DestroyingAVolumeHeldInSeveralOffers, "SV-HTTP-3 SV-LAUNCH-
   // SV-LAUNCH-11 is seen only if a launch reached the agent, which then
   // refused it for resources it does not know.
   bool agent_refused = false;
+  std::string ends;  // how each launch ended
   for (auto [fw, held] : {std::make_pair(&fw1, held1), std::make_pair(&fw2, held2)}) {
     // A rescind may still be on its way: a launch then gets a TASK_ERROR or
     // TASK_LOST for invalid offers, which is equally fine.
@@ -347,11 +348,10 @@ SVH_CHECK(Endpoints, DestroyingAVolumeHeldInSeveralOffers, "SV-HTTP-3 SV-LAUNCH-
     EXPECT_TRUE(end.state() == TASK_ERROR || end.state() == TASK_LOST ||
                 end.state() == TASK_DROPPED)
         << "a task ran on destroyed volume v1: " << describe(end);
-    if (end.state() == TASK_LOST || end.state() == TASK_DROPPED) {
-      outcome("SV-LAUNCH-11", describe(end));
-    }
+    ends += (ends.empty() ? "" : "; ") + describe(end);
     agent_refused |= end.reason() == mesos::v1::TaskStatus::REASON_RESOURCES_UNKNOWN;
   }
+  outcome("SV-LAUNCH-11", "the launches from stale offers: " + ends);
   asserted("SV-HTTP-3");
   if (agent_refused) {
     asserted("SV-LAUNCH-11");
