@@ -1,5 +1,6 @@
 #include "reports/html_report.hpp"
 
+#include <algorithm>
 #include <cstdio>
 #include <map>
 #include <sstream>
@@ -21,7 +22,8 @@ pre { white-space: pre-wrap; background: #fafafa; padding: .6em; border: 1px sol
 .banner { padding: .6em 1em; border-radius: 4px; font-weight: bold; }
 .passed, .holds { color: #1a7f37; }
 .failed, .violated { color: #cf222e; font-weight: bold; }
-.skipped, .not-run { color: #9a6700; }
+.skipped, .not-run, .skipped-part { color: #9a6700; }
+.not-asserted { color: #bc4c00; font-weight: bold; }
 .not-black-box, .unchecked { color: #666; }
 .banner.passed { background: #dafbe1; } .banner.failed { background: #ffebe9; }
 .banner.other { background: #fff8c5; color: #9a6700; }
@@ -55,6 +57,37 @@ std::map<std::string, std::string> checkVerdicts(const RunRecord& run) {
   return out;
 }
 
+// What one check showed of one clause over the run's rounds, as the clause
+// matrix says it: "failed", "asserted", "skipped part: why", "not
+// asserted", "skipped" or "not run".
+struct Shown {
+  std::string css;
+  std::string text;
+};
+Shown shownOf(const RunRecord& run, const std::string& check_name, const std::string& clause) {
+  bool ran = false, failed = false, asserted = false, passed = false;
+  std::string skipped_part;
+  for (const auto& check : run.checks) {
+    if (check.name != check_name) continue;
+    ran = true;
+    failed |= check.verdict == Verdict::kFailed;
+    if (check.verdict != Verdict::kPassed) continue;
+    passed = true;
+    asserted |= check.hasAsserted(clause);
+    if (auto it = check.skipped_parts.find(clause); it != check.skipped_parts.end()) {
+      skipped_part = it->second;
+    }
+  }
+  if (!ran) return {"not-run", "not run"};
+  if (failed) return {"failed", "failed"};
+  if (asserted)
+    return {"passed",
+            skipped_part.empty() ? "asserted" : "asserted; skipped part: " + skipped_part};
+  if (!skipped_part.empty()) return {"skipped-part", "skipped: " + skipped_part};
+  if (passed) return {"not-asserted", "passed, not asserted"};
+  return {"skipped", "skipped"};
+}
+
 void writeSummary(std::ostream& out, const RunRecord& run) {
   const Counts counts = countChecks(run);
   const char* banner = run.exit_code == 0 ? "passed" : run.exit_code == 1 ? "failed" : "other";
@@ -71,15 +104,18 @@ void writeSummary(std::ostream& out, const RunRecord& run) {
 }
 
 // A matrix of clauses (or Mesos tests) with their standings and the checks
-// that name (or mirror) them.
-template <typename StandingOf>
+// that name (or mirror) them; `shown(check, row id)` says what each check
+// showed of the row.
+template <typename StandingOf, typename ShownOf>
 void writeMatrix(std::ostream& out, const RunRecord& run, const std::vector<ClauseRecord>& rows,
-                 StandingOf standing_of, const std::string& anchor, const std::string& title,
-                 const std::string& row_name, const std::string& checks_name) {
-  const auto verdicts = checkVerdicts(run);
+                 StandingOf standing_of, ShownOf shown, const std::string& anchor,
+                 const std::string& title, const std::string& intro, const std::string& row_name,
+                 const std::string& checks_name) {
   std::map<std::string, int> tally;
   for (const auto& row : rows) ++tally[standingName(standing_of(run, row))];
-  out << "<h2 id=\"" << anchor << "\">" << htmlEscape(title) << "</h2>\n<p>";
+  out << "<h2 id=\"" << anchor << "\">" << htmlEscape(title) << "</h2>\n";
+  if (!intro.empty()) out << "<p>" << htmlEscape(intro) << "</p>\n";
+  out << "<p>";
   for (const auto& [standing, n] : tally) {
     out << "<span class=\"" << cssClass(standing) << "\">" << n << " " << standing << "</span> ";
   }
@@ -95,10 +131,10 @@ void writeMatrix(std::ostream& out, const RunRecord& run, const std::vector<Clau
     }
     out << "</td><td>";
     for (const auto& name : row.named_by) {
-      auto it = verdicts.find(name);
-      const std::string verdict = it == verdicts.end() ? "not run" : it->second;
-      out << "<a class=\"" << cssClass(verdict) << "\" href=\"#" << htmlEscape(name) << "\">"
-          << htmlEscape(name) << "</a><br>";
+      const Shown seen = shown(name, row.id);
+      out << "<a class=\"" << seen.css << "\" href=\"#" << htmlEscape(name) << "\">"
+          << htmlEscape(name) << "</a> <small class=\"" << seen.css << "\">("
+          << htmlEscape(seen.text) << ")</small><br>";
     }
     out << "</td></tr>\n";
   }
@@ -120,11 +156,31 @@ void writeChecks(std::ostream& out, const RunRecord& run) {
       out << "</small>";
     }
     out << "</td><td class=\"" << verdict << "\">" << verdict << "</td><td>";
+    // Each clause as the check showed it: asserted (plain), asserted with
+    // a part skipped, skipped, or named and not asserted.
     for (const auto& id : check.clauses) {
+      const bool skipped_part = check.skipped_parts.count(id) > 0;
+      const bool not_asserted = std::find(check.not_asserted.begin(), check.not_asserted.end(),
+                                          id) != check.not_asserted.end();
       out << "<a href=\"#" << htmlEscape(id) << "\">" << htmlEscape(id) << "</a> ";
+      if (not_asserted) {
+        out << "<small class=\"not-asserted\">(not asserted)</small> ";
+      } else if (skipped_part) {
+        out << "<small class=\"skipped-part\">("
+            << (check.hasAsserted(id) ? "part skipped" : "skipped") << ")</small> ";
+      }
     }
     out << "</td><td>" << seconds(check.seconds) << "</td><td>";
     if (!check.skip_reason.empty()) out << htmlEscape(check.skip_reason) << "<br>";
+    for (const auto& [clause, reason] : check.skipped_parts) {
+      out << "skipped part of <code>" << htmlEscape(clause) << "</code>: " << htmlEscape(reason)
+          << "<br>";
+    }
+    if (!check.not_asserted.empty() && check.verdict == Verdict::kPassed) {
+      out << "<span class=\"not-asserted\">passed without asserting";
+      for (const auto& id : check.not_asserted) out << " " << htmlEscape(id);
+      out << "</span><br>";
+    }
     for (const auto& [clause, seen] : check.outcomes) {
       out << "<code>" << htmlEscape(clause) << "</code>: " << htmlEscape(seen) << "<br>";
     }
@@ -173,12 +229,27 @@ std::string htmlReport(const RunRecord& run) {
       << "</style>\n</head>\n<body>\n"
       << "<h1>Shared persistent volumes: conformance report</h1>\n";
   writeSummary(out, run);
-  writeMatrix(out, run, run.clauses, standingOf, "clauses", "Clauses", "clause", "checks");
+  writeMatrix(
+      out, run, run.clauses, standingOf,
+      [&](const std::string& check, const std::string& id) { return shownOf(run, check, id); },
+      "clauses", "Clauses",
+      "A clause holds only if a check that passed asserted it in this run; \"not asserted\" "
+      "means checks naming it passed without asserting it, \"skipped\" that they skipped it "
+      "(as a whole or that part) for the reasons shown with them.",
+      "clause", "checks");
   writeChecks(out, run);
   if (!run.mesos_tests.empty()) {
-    writeMatrix(out, run, run.mesos_tests, mirrorStandingOf, "mesos-tests",
-                "Mesos tests (SPEC 2.1, 2.2) and the checks that mirror them", "Mesos test",
-                "mirrored by");
+    const auto verdicts = checkVerdicts(run);
+    auto verdict_of = [&](const std::string& check, const std::string&) {
+      auto it = verdicts.find(check);
+      const std::string verdict = it == verdicts.end() ? "not run" : it->second;
+      return Shown{cssClass(verdict), verdict};
+    };
+    writeMatrix(out, run, run.mesos_tests, mirrorStandingOf, verdict_of, "mesos-tests",
+                "Mesos tests (SPEC 2.1, 2.2) and the checks that mirror them",
+                "A Mesos test holds if a check mirroring it passed and asserted at least one of "
+                "its clauses.",
+                "Mesos test", "mirrored by");
   }
   out << "</body>\n</html>\n";
   return out.str();

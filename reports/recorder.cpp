@@ -3,6 +3,8 @@
 #include <ctime>
 #include <sstream>
 
+#include "reports/check_properties.hpp"
+
 namespace svh::reports {
 
 std::vector<std::string> splitIds(const std::string& ids) {
@@ -60,12 +62,21 @@ void RunRecorder::OnTestEnd(const ::testing::TestInfo& info) {
   check.seconds = static_cast<double>(result->elapsed_time()) / 1000.0;
   check.failure = std::move(failure_);
   check.skip_reason = std::move(skip_);
-  // Check::outcome() records "outcome <clause>" properties.
-  const std::string prefix = "outcome ";
+  // What the check recorded as it ran (check_properties.hpp).
+  const std::string outcome = kOutcomePrefix;
+  const std::string skipped_part = kSkippedPartPrefix;
   for (int i = 0; i < result->test_property_count(); ++i) {
     const auto& property = result->GetTestProperty(i);
     const std::string key = property.key();
-    if (key.rfind(prefix, 0) == 0) check.outcomes[key.substr(prefix.size())] = property.value();
+    if (key.rfind(outcome, 0) == 0) {
+      check.outcomes[key.substr(outcome.size())] = property.value();
+    } else if (key.rfind(skipped_part, 0) == 0) {
+      check.skipped_parts[key.substr(skipped_part.size())] = property.value();
+    } else if (key == kAssertedKey) {
+      check.asserted = splitIds(property.value());
+    } else if (key == kNotAssertedKey) {
+      check.not_asserted = splitIds(property.value());
+    }
   }
   record_.checks.push_back(std::move(check));
   failure_.clear();

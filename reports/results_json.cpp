@@ -4,7 +4,7 @@ namespace svh::reports {
 
 nlohmann::ordered_json resultsJson(const RunRecord& run) {
   nlohmann::ordered_json out;
-  out["format"] = 1;
+  out["format"] = 2;
   out["started_at"] = run.started_at;
   out["seconds"] = run.seconds;
   out["exit_code"] = run.exit_code;
@@ -28,6 +28,12 @@ nlohmann::ordered_json resultsJson(const RunRecord& run) {
     if (!check.failure.empty()) c["failure"] = check.failure;
     if (!check.skip_reason.empty()) c["skip_reason"] = check.skip_reason;
     if (!check.outcomes.empty()) c["outcomes"] = check.outcomes;
+    c["asserted"] = check.asserted;
+    auto& skipped = c["skipped_parts"] = nlohmann::ordered_json::array();
+    for (const auto& [clause, reason] : check.skipped_parts) {
+      skipped.push_back({{"clause", clause}, {"reason", reason}});
+    }
+    c["not_asserted"] = check.not_asserted;
     checks.push_back(std::move(c));
   }
   auto& clauses = out["clauses"] = nlohmann::ordered_json::array();
@@ -37,6 +43,9 @@ nlohmann::ordered_json resultsJson(const RunRecord& run) {
     c["summary"] = clause.summary;
     c["standing"] = standingName(standingOf(run, clause));
     c["checks"] = clause.named_by;
+    c["asserted_by"] = assertedBy(run, clause.id);
+    const auto reasons = skipReasonsFor(run, clause.id);
+    if (!reasons.empty()) c["skip_reasons"] = reasons;
     if (!clause.not_black_box.empty()) c["not_black_box"] = clause.not_black_box;
     clauses.push_back(std::move(c));
   }

@@ -22,6 +22,8 @@ const char* standingName(ClauseStanding standing) {
       return "holds";
     case ClauseStanding::kViolated:
       return "violated";
+    case ClauseStanding::kNotAsserted:
+      return "not asserted";
     case ClauseStanding::kSkipped:
       return "skipped";
     case ClauseStanding::kNotRun:
@@ -34,22 +36,26 @@ const char* standingName(ClauseStanding standing) {
   return "?";
 }
 
+bool CheckRecord::hasAsserted(const std::string& clause) const {
+  return std::find(asserted.begin(), asserted.end(), clause) != asserted.end();
+}
+
 namespace {
 
-// `ids_of` picks what a check names: its clauses or the tests it mirrors.
-template <typename IdsOf>
-ClauseStanding standingBy(const RunRecord& run, const ClauseRecord& clause, IdsOf ids_of) {
-  bool passed = false, failed = false, skipped = false;
-  for (const auto& check : run.checks) {
-    const std::vector<std::string>& ids = ids_of(check);
-    if (std::find(ids.begin(), ids.end(), clause.id) == ids.end()) continue;
-    passed |= check.verdict == Verdict::kPassed;
-    failed |= check.verdict == Verdict::kFailed;
-    skipped |= check.verdict == Verdict::kSkipped;
-  }
-  if (failed) return ClauseStanding::kViolated;
-  if (passed) return ClauseStanding::kHolds;
-  if (skipped) return ClauseStanding::kSkipped;
+bool names(const std::vector<std::string>& ids, const std::string& id) {
+  return std::find(ids.begin(), ids.end(), id) != ids.end();
+}
+
+// What the checks that name a clause (or mirror a Mesos test) showed of it.
+struct Evidence {
+  bool failed = false, asserted = false, unasserted_pass = false, skipped = false;
+};
+
+ClauseStanding standingFrom(const Evidence& seen, const ClauseRecord& clause) {
+  if (seen.failed) return ClauseStanding::kViolated;
+  if (seen.asserted) return ClauseStanding::kHolds;
+  if (seen.unasserted_pass) return ClauseStanding::kNotAsserted;
+  if (seen.skipped) return ClauseStanding::kSkipped;
   if (!clause.named_by.empty()) return ClauseStanding::kNotRun;
   if (!clause.not_black_box.empty()) return ClauseStanding::kNotBlackBox;
   return ClauseStanding::kUnchecked;
@@ -58,13 +64,81 @@ ClauseStanding standingBy(const RunRecord& run, const ClauseRecord& clause, IdsO
 }  // namespace
 
 ClauseStanding standingOf(const RunRecord& run, const ClauseRecord& clause) {
-  return standingBy(
-      run, clause, [](const CheckRecord& c) -> const auto& { return c.clauses; });
+  Evidence seen;
+  for (const auto& check : run.checks) {
+    if (!names(check.clauses, clause.id)) continue;
+    switch (check.verdict) {
+      case Verdict::kFailed:
+        seen.failed = true;
+        break;
+      case Verdict::kSkipped:
+        seen.skipped = true;
+        break;
+      case Verdict::kPassed:
+        if (check.hasAsserted(clause.id)) {
+          seen.asserted = true;
+        } else if (check.skipped_parts.count(clause.id)) {
+          seen.skipped = true;
+        } else {
+          seen.unasserted_pass = true;
+        }
+        break;
+    }
+  }
+  return standingFrom(seen, clause);
 }
 
 ClauseStanding mirrorStandingOf(const RunRecord& run, const ClauseRecord& test) {
-  return standingBy(
-      run, test, [](const CheckRecord& c) -> const auto& { return c.mirrors; });
+  Evidence seen;
+  for (const auto& check : run.checks) {
+    if (!names(check.mirrors, test.id)) continue;
+    switch (check.verdict) {
+      case Verdict::kFailed:
+        seen.failed = true;
+        break;
+      case Verdict::kSkipped:
+        seen.skipped = true;
+        break;
+      case Verdict::kPassed:
+        if (!check.asserted.empty()) {
+          seen.asserted = true;
+        } else if (!check.skipped_parts.empty()) {
+          seen.skipped = true;
+        } else {
+          seen.unasserted_pass = true;
+        }
+        break;
+    }
+  }
+  return standingFrom(seen, test);
+}
+
+std::vector<std::string> assertedBy(const RunRecord& run, const std::string& clause) {
+  std::vector<std::string> out;
+  for (const auto& check : run.checks) {
+    if (check.verdict == Verdict::kPassed && check.hasAsserted(clause) && !names(out, check.name)) {
+      out.push_back(check.name);
+    }
+  }
+  return out;
+}
+
+std::vector<std::string> skipReasonsFor(const RunRecord& run, const std::string& clause) {
+  std::vector<std::string> out;
+  for (const auto& check : run.checks) {
+    if (!names(check.clauses, clause)) continue;
+    std::string reason;
+    if (check.verdict == Verdict::kSkipped) {
+      reason = check.skip_reason;
+    } else if (auto it = check.skipped_parts.find(clause); it != check.skipped_parts.end()) {
+      reason = it->second;
+    } else {
+      continue;
+    }
+    std::string entry = check.name + ": " + reason;
+    if (!names(out, entry)) out.push_back(entry);
+  }
+  return out;
 }
 
 Counts countChecks(const RunRecord& run) {

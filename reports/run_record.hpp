@@ -25,6 +25,15 @@ struct CheckRecord {
   // What the check saw where SPEC allows more than one outcome
   // (Check::outcome): clause id -> outcome.
   std::map<std::string, std::string> outcomes;
+  // The evidence (suites/check.hpp): the clauses it asserted in this run,
+  // those it skipped (a part of) with the reason, and those it names but
+  // neither asserted nor skipped (empty for a check skipped as a whole: its
+  // skip_reason covers them).
+  std::vector<std::string> asserted;
+  std::map<std::string, std::string> skipped_parts;  // clause id -> why
+  std::vector<std::string> not_asserted;
+
+  bool hasAsserted(const std::string& clause) const;
 };
 
 struct ClauseRecord {
@@ -51,19 +60,26 @@ struct RunRecord {
   std::vector<ClauseRecord> mesos_tests;
 };
 
-// A clause's standing in a run, from the checks that name it.
+// A clause's standing in a run, from the checks that name it and what each
+// asserted (the first that applies):
 enum class ClauseStanding {
-  kHolds,        // a check naming it passed and none failed
   kViolated,     // a check naming it failed
-  kSkipped,      // every check naming it skipped
+  kHolds,        // a check that passed asserted it
+  kNotAsserted,  // a check naming it passed without asserting or skipping it
+  kSkipped,      // the checks naming it skipped it (as a whole or that part), with reasons
   kNotRun,       // checks name it, none ran (e.g. --gtest_filter)
   kNotBlackBox,  // no check can see it (with a reason)
   kUnchecked,    // checkable, and no check names it
 };
 const char* standingName(ClauseStanding standing);
 ClauseStanding standingOf(const RunRecord& run, const ClauseRecord& clause);
-// The same for a Mesos test, from the checks that mirror it.
+// The same for a Mesos test, from the checks that mirror it: a mirroring
+// check that passed counts as "holds" only if it asserted a clause.
 ClauseStanding mirrorStandingOf(const RunRecord& run, const ClauseRecord& test);
+// The checks (once each, in run order) that asserted `clause` and passed,
+// and the reasons checks gave for skipping it ("Area.Name: why").
+std::vector<std::string> assertedBy(const RunRecord& run, const std::string& clause);
+std::vector<std::string> skipReasonsFor(const RunRecord& run, const std::string& clause);
 
 struct Counts {
   int passed = 0, failed = 0, skipped = 0;

@@ -45,6 +45,7 @@ SVH_CHECK(CapabilityGating, AFrameworkWithoutTheCapabilityIsOfferedAllButSharedV
                              allOf({onAgent(agent.id), hasVolume("w1"), hasScalar("cpus", 0.1)}),
                              "an offer with w1 and cpus"));
   }
+  asserted("SV-CAP-1");
 }
 
 SVH_MIRRORS(CapabilityGating, CreatingASharedVolumeNeedsTheCapability,
@@ -69,18 +70,29 @@ SVH_CHECK(CapabilityGating, CreatingASharedVolumeNeedsTheCapability, "SV-CAP-2 S
   };
   auto seen = watcher.awaitOffer(allOf({onAgent(agent.id), reserved_or_created}),
                                  "an offer of the reserved disk or of v1 to a capable framework");
-  watcher.decline(seen);
   bool created = findVolume(seen, "v1").has_value();
   outcome("SV-CAP-2", created ? "created" : "dropped");
   if (runOptions().profile == "mesos-1.1") {
+    // SV-CAP-2 says 1.1 had no such check: any framework created one.
     EXPECT_TRUE(created) << "SV-CAP-2: 1.1 had no capability check, so any framework creates "
                             "shared volumes (profile mesos-1.1): "
                          << describe(seen);
+    asserted("SV-CAP-2");
   } else {
     EXPECT_FALSE(created) << "SV-CAP-2: a framework without SHARED_RESOURCES created shared "
                              "volume v1: "
                           << describe(seen);
+    asserted("SV-CAP-2");
   }
+  // The same CREATE from the capable framework makes the shared volume.
+  if (!created) {
+    watcher.accept(seen, {create({v1})});
+    seen = watcher.awaitOffer(allOf({onAgent(agent.id), hasSharedVolume("v1")}),
+                              "an offer with v1, created by the capable framework");
+  }
+  EXPECT_TRUE(findVolume(seen, "v1")->has_shared()) << describe(seen);
+  watcher.decline(seen);
+  asserted("SV-CREATE-1");
 }
 
 SVH_MIRRORS(CapabilityGating, OperatorsCreateSharedVolumesWithoutAnyCapability,
@@ -101,6 +113,7 @@ SVH_CHECK(CapabilityGating, OperatorsCreateSharedVolumesWithoutAnyCapability,
   fw.subscribe();
   fw.decline(fw.awaitOffer(allOf({onAgent(agent.id), hasSharedVolume("v1")}),
                            "an offer with the operator's shared volume v1"));
+  asserted("SV-CAP-3 SV-CREATE-1 SV-HTTP-1");
 }
 
 SVH_CHECK(CapabilityGating, AFrameworkThatDropsTheCapabilityStopsSeeingSharedVolumes, "SV-CAP-4") {
@@ -128,6 +141,7 @@ SVH_CHECK(CapabilityGating, AFrameworkThatDropsTheCapabilityStopsSeeingSharedVol
   }
   // Its task was not touched.
   expectUndisturbed(fw, user.taskId());
+  asserted("SV-CAP-4");
   fw.kill(user.taskId(), agent.id);
   fw.awaitTaskState(user.taskId(), {TASK_KILLED});
 }
@@ -157,6 +171,7 @@ SVH_CHECK(CapabilityGating, AFrameworkWithoutTheCapabilityCannotUseOrDestroyASha
   // the cpus that ACCEPT gave back.
   owner.decline(owner.awaitOffer(allOf({returnedFrom(offer), hasSharedVolume("v1")}),
                                  "an offer with v1 after the incapable framework's DESTROY"));
+  asserted("SV-CAP-5 SV-LAUNCH-6 SV-DESTROY-9");
 }
 
 // SV-CAP-4 through the other door: UPDATE_FRAMEWORK (Mesos 1.9+), with the
@@ -192,6 +207,7 @@ SVH_CHECK(CapabilityGating, AFrameworkThatUpdatesItselfWithoutTheCapabilityStops
   ASSERT_EQ(answer.result_int(), 200) << "UPDATE_FRAMEWORK: " << answer.body();
   fw.decline(fw.awaitOffer(allOf({onAgent(agent.id), hasSharedVolume("v1")}),
                            "an offer with v1 once UPDATE_FRAMEWORK gave the capability back"));
+  asserted("SV-CAP-4");
 }
 
 }  // namespace svh::suites

@@ -5,6 +5,8 @@
 #include <fstream>
 
 #include "harness/scenario/cleanup.hpp"
+#include "harness/scenario/files.hpp"
+#include "reports/check_properties.hpp"
 
 namespace svh::suites {
 
@@ -23,6 +25,26 @@ namespace {
 std::string currentCheck() {
   const auto* info = ::testing::UnitTest::GetInstance()->current_test_info();
   return std::string(info->test_suite_name()) + "." + info->name();
+}
+
+std::vector<std::string> splitClauses(const std::string& clauses) {
+  std::vector<std::string> ids;
+  std::string id;
+  for (char c : clauses + " ") {
+    if (c == ' ') {
+      if (!id.empty()) ids.push_back(id);
+      id.clear();
+    } else {
+      id += c;
+    }
+  }
+  return ids;
+}
+
+// The clause ids the running check's SVH_CHECK names ("" if none).
+std::string namedClauses() {
+  auto it = clauseRegistry().find(currentCheck());
+  return it == clauseRegistry().end() ? std::string() : it->second;
 }
 
 std::vector<std::filesystem::path> clusterLogs() {
@@ -60,6 +82,7 @@ void Check::SetUp() {
 }
 
 void Check::TearDown() {
+  recordEvidence();
   // Give back what the check reserved, so that later checks (and repeats)
   // find the cluster as it was.
   auto roles = harness::takeRoles();
@@ -141,6 +164,24 @@ void Check::expectUndisturbed(const harness::Framework& fw, const std::string& t
   }
 }
 
+void Check::expectTaskPasses(harness::Framework& fw, const harness::AgentHandle& agent,
+                             const std::string& task_id, const std::string& what) {
+  auto end = fw.awaitTaskState(
+      task_id, {TASK_FINISHED, TASK_FAILED, TASK_KILLED, TASK_ERROR, TASK_LOST, TASK_DROPPED},
+      2 * harness::kDefaultWait);
+  if (end.state() == TASK_FINISHED) return;
+  std::string stderr_text;
+  if (agent.local()) {
+    try {
+      stderr_text = harness::readFile(agent.sandboxOf(task_id) / "stderr");
+    } catch (const std::exception& e) {
+      stderr_text = std::string("(its stderr cannot be read: ") + e.what() + ")";
+    }
+  }
+  ADD_FAILURE() << what << ": task " << task_id << " ended " << harness::describe(end)
+                << (stderr_text.empty() ? "" : "; its stderr:\n" + stderr_text);
+}
+
 void Check::expectAnswer(const http::Response& response, int code, const std::string& says) {
   EXPECT_EQ(response.result_int(), code) << response.body();
   EXPECT_NE(response.body().find(says), std::string::npos)
@@ -148,7 +189,48 @@ void Check::expectAnswer(const http::Response& response, int code, const std::st
 }
 
 void Check::outcome(const std::string& clause, const std::string& seen) {
-  RecordProperty("outcome " + clause, seen);
+  RecordProperty(reports::kOutcomePrefix + clause, seen);
+}
+
+std::vector<std::string> Check::namedOf(const std::string& clauses, const char* what) {
+  const auto named = splitClauses(namedClauses());
+  const auto given = splitClauses(clauses);
+  if (given.empty()) ADD_FAILURE() << what << "() without a clause id";
+  std::vector<std::string> ids;
+  for (const auto& id : given) {
+    if (std::find(named.begin(), named.end(), id) == named.end()) {
+      ADD_FAILURE() << what << "(\"" << id << "\"): " << currentCheck()
+                    << " does not name that clause (its SVH_CHECK names: " << namedClauses() << ")";
+    } else {
+      ids.push_back(id);
+    }
+  }
+  return ids;
+}
+
+void Check::asserted(const std::string& clauses) {
+  for (const auto& id : namedOf(clauses, "asserted")) asserted_.insert(id);
+}
+
+void Check::skipPart(const std::string& clauses, const std::string& reason) {
+  if (reason.empty()) ADD_FAILURE() << "skipPart(\"" << clauses << "\") without a reason";
+  for (const auto& id : namedOf(clauses, "skipPart")) skipped_.emplace(id, reason);
+}
+
+// What the report needs to tell a clause asserted from one merely named.
+// A check skipped as a whole leaves its other clauses to its skip reason.
+void Check::recordEvidence() {
+  std::string ids;
+  for (const auto& id : asserted_) ids += (ids.empty() ? "" : " ") + id;
+  RecordProperty(reports::kAssertedKey, ids);
+  for (const auto& [id, reason] : skipped_)
+    RecordProperty(reports::kSkippedPartPrefix + id, reason);
+  if (IsSkipped()) return;
+  std::string missing;
+  for (const auto& id : splitClauses(namedClauses())) {
+    if (!asserted_.count(id) && !skipped_.count(id)) missing += (missing.empty() ? "" : " ") + id;
+  }
+  if (!missing.empty()) RecordProperty(reports::kNotAssertedKey, missing);
 }
 
 std::string Check::unique(const std::string& prefix) const {

@@ -3,12 +3,38 @@
 // ids it verifies. SVH_CHECK(Area, SentenceName, "SV-OFFER-1 H-DATA-1")
 // registers the clause ids statically (so --list can show them without
 // running anything) and records them in the JUnit report.
+//
+// Naming a clause is a promise; the evidence is given as the check runs
+// (SPEC 0: nothing passes vacuously). Right after the assertions that show
+// a clause, a check says so:
+//
+//   fw.awaitTaskState(reader.taskId(), {TASK_FINISHED});  // the task tested what it saw
+//   asserted("H-DATA-1");
+//
+// and a part it cannot assert on the cluster at hand it skips, with the
+// reason, while the rest of the check still runs:
+//
+//   if (auto why = needsLocalAgents()) {
+//     skipPart("H-DATA-3", "the data leaving the agent's disk: " + *why);
+//   } else {
+//     awaitGone(volumeDir(agent, role, "v1"), kDefaultWait, "v1's data to go");
+//     asserted("H-DATA-3");
+//   }
+//
+// Both take one clause id or several ("SV-DESTROY-1 H-DATA-4"), each one the
+// check's SVH_CHECK names (anything else fails the check: a typo). Call
+// asserted() after the assertions, never before: a check that returns early
+// has then asserted nothing. A clause the check names but neither asserted
+// nor skipped by its end is reported "not asserted"; a clause "holds" in the
+// report only if a check that passed asserted it. A check that cannot run
+// at all still uses GTEST_SKIP() with the reason.
 
 #include <gtest/gtest.h>
 
 #include <filesystem>
 #include <map>
 #include <optional>
+#include <set>
 #include <string>
 #include <vector>
 
@@ -74,13 +100,32 @@ class Check : public ::testing::Test {
   static void expectAnswer(const http::Response& response, int code, const std::string& says);
   // Every status the task got so far is TASK_STARTING or TASK_RUNNING.
   static void expectUndisturbed(const harness::Framework& fw, const std::string& task_id);
+  // Awaits the end of `task_id`, a task that tests what it sees and exits
+  // non-zero when that is not what it expects (common_steps.hpp's
+  // expectInTask and friends): anything but TASK_FINISHED fails the check
+  // with `what`, the task's status and, on our agents, its stderr. This is
+  // how a check asserts what only a task can see on any agent. Waits twice
+  // kDefaultWait, so that the task's own waits time out first.
+  static void expectTaskPasses(harness::Framework& fw, const harness::AgentHandle& agent,
+                               const std::string& task_id, const std::string& what);
   // Records which of several allowed outcomes a check saw (SPEC 0), as a
   // property of the check in the report.
   void outcome(const std::string& clause, const std::string& seen);
 
+  // The evidence (see the top of this file): `clauses` (one id or several,
+  // space separated) were asserted in this run, or this part of them is
+  // skipped for `reason`.
+  void asserted(const std::string& clauses);
+  void skipPart(const std::string& clauses, const std::string& reason);
+
  private:
+  // The ids of `clauses` this check names; a failure for any other.
+  std::vector<std::string> namedOf(const std::string& clauses, const char* what);
+  void recordEvidence();
   void saveLogs();
   std::vector<std::pair<std::filesystem::path, std::uintmax_t>> log_marks_;
+  std::set<std::string> asserted_;
+  std::map<std::string, std::string> skipped_;  // clause -> why (the first reason given)
 };
 
 }  // namespace svh::suites

@@ -1,6 +1,7 @@
 // Destroy refusal (SPEC 1.8, H-DATA-3/4): a volume, shared or not, cannot
 // be destroyed while a task uses it; a refused DESTROY changes nothing; once
-// the last task ends it can be, and its data is then gone from the agent.
+// the last task ends it can be, and its data is then gone from the agent
+// (a volume created again with its id starts empty).
 
 #include "harness/scenario/common_steps.hpp"
 #include "harness/scenario/files.hpp"
@@ -23,6 +24,9 @@ class DestroyRefusal : public Check {
   }
 };
 
+// Tasks check the data on any agent: a watcher launched with the writer
+// sees its data there before the DESTROY is sent, a checker launched after
+// it finds the data unchanged and the writer still writing.
 SVH_CHECK(DestroyRefusal, ASharedVolumeInUseIsNotDestroyedAndNothingChanges,
           "SV-DESTROY-1 SV-DESTROY-2 H-DATA-4") {
   auto& agent = cluster().agents().front();
@@ -34,29 +38,31 @@ SVH_CHECK(DestroyRefusal, ASharedVolumeInUseIsNotDestroyedAndNothingChanges,
   auto writer = task("writer").on(agent.id).uses(v1).command(
       "echo kept > data/f && touch started && "
       "while true; do cat data/f >> data/beat; sleep 0.05; done");
-  fw.accept(offer, {launch({writer})});
-  fw.awaitTaskState(writer.taskId(), {TASK_RUNNING});
   // The data a refused DESTROY must leave alone: there before it is sent.
-  if (agent.local()) {
-    awaitGrowth(volumeDir(agent, role, "v1") / "beat", 0, kDefaultWait,
-                "the writer to write f and start its beat");
-  }
+  auto watcher = task("watcher").on(agent.id).uses(v1).command(
+      awaitInTask("[ -s data/beat ]", "the writer to write f and start its beat"));
+  fw.accept(offer, {launch({writer, watcher})});
+  fw.awaitTaskState(writer.taskId(), {TASK_RUNNING});
+  expectTaskPasses(fw, agent, watcher.taskId(), "the writer's data before the DESTROY");
 
   offer = fw.awaitOffer(allOf({returnedFrom(offer, 0.1), hasSharedVolume("v1")}),
                         "an offer with v1 while the writer uses it");
   fw.accept(offer, {destroy({offered(offer, "v1")})});
   // SV-DESTROY-2: still offered after the DESTROY was processed.
-  fw.decline(fw.awaitOffer(allOf({returnedFrom(offer), hasSharedVolume("v1")}),
-                           "an offer with v1 after the refused DESTROY"));
+  offer = fw.awaitOffer(allOf({returnedFrom(offer), hasSharedVolume("v1")}),
+                        "an offer with v1 after the refused DESTROY");
+  asserted("SV-DESTROY-1 SV-DESTROY-2");
 
   // H-DATA-4: data intact, the task still running, reading and writing.
-  if (agent.local()) {
-    auto dir = volumeDir(agent, role, "v1");
-    EXPECT_EQ(readFile(dir / "f"), "kept\n") << "H-DATA-4: data changed by a refused DESTROY";
-    awaitGrowth(dir / "beat", sizeOrZero(dir / "beat"), kDefaultWait,
-                "the writer to go on reading and writing after the refused DESTROY");
-  }
+  auto checker = task("checker").on(agent.id).uses(v1).command(
+      expectFileHolds("data/f", "kept") + " && size=$(wc -c < data/beat) && " +
+      awaitInTask("[ $(wc -c < data/beat) -gt $size ]",
+                  "the writer to go on reading and writing after the refused DESTROY"));
+  fw.accept(offer, {launch({checker})});
+  expectTaskPasses(fw, agent, checker.taskId(),
+                   "H-DATA-4: the data changed, or the writer stopped, after a refused DESTROY");
   expectUndisturbed(fw, writer.taskId());
+  asserted("H-DATA-4");
 }
 
 SVH_MIRRORS(DestroyRefusal, OnlyTheLastTaskEndingMakesTheVolumeDestroyable,
@@ -84,6 +90,7 @@ SVH_CHECK(DestroyRefusal, OnlyTheLastTaskEndingMakesTheVolumeDestroyable,
   fw.accept(offer, {destroy({offered(offer, "v1")})});
   offer = fw.awaitOffer(allOf({returnedFrom(offer), hasSharedVolume("v1")}),
                         "an offer with v1 after the DESTROY refused for the second user");
+  asserted("SV-DESTROY-1");
 
   // No user left: the DESTROY goes through.
   fw.kill(two.taskId(), agent.id);
@@ -103,20 +110,28 @@ SVH_CHECK(DestroyRefusal, OnlyTheLastTaskEndingMakesTheVolumeDestroyable,
       EXPECT_FALSE(r.has_disk() && r.disk().has_persistence()) << describe(offer);
     }
   }
+  asserted("SV-DESTROY-7 SV-MODEL-5");
 
-  if (!agent.local()) return;
-  // PV-DESTROY-3, H-DATA-3: the data is gone, and a new volume with the same
-  // id starts empty.
-  auto dir = volumeDir(agent, role, "v1");
-  awaitGone(dir, kDefaultWait, "the destroyed volume's directory to leave the agent");
+  // PV-DESTROY-3, H-DATA-3: the data is gone from the agent's disk, and a
+  // new volume with the same id starts empty (which a task can see on any
+  // agent).
+  if (auto why = needsLocalAgents()) {
+    skipPart("PV-DESTROY-3 H-DATA-3",
+             "the destroyed volume's directory leaving the agent's disk: " + *why);
+  } else {
+    awaitGone(volumeDir(agent, role, "v1"), kDefaultWait,
+              "the destroyed volume's directory to leave the agent");
+    asserted("PV-DESTROY-3 H-DATA-3");
+  }
   fw.accept(offer, {create({v1})});
   offer = fw.awaitOffer(allOf({onAgent(agent.id), hasSharedVolume("v1")}),
                         "an offer with v1 created again");
-  auto looker = task("looker").on(agent.id).uses(v1).command("ls -A data > listing");
+  auto looker = task("looker").on(agent.id).uses(v1).command(
+      expectInTask("[ -z \"$(ls -A data)\" ]", "v1, created again after its DESTROY, to be empty"));
   fw.accept(offer, {launch({looker})});
-  fw.awaitTaskState(looker.taskId(), {TASK_FINISHED});
-  EXPECT_EQ(readFile(agent.sandboxOf(looker.taskId()) / "listing"), "")
-      << "H-DATA-3: a re-created volume v1 holds the old one's files";
+  expectTaskPasses(fw, agent, looker.taskId(),
+                   "H-DATA-3: a re-created volume v1 holds the old one's files");
+  asserted("PV-DESTROY-3 H-DATA-3");
 }
 
 // SV-DESTROY-3: the offers an ACCEPT uses hold two copies of v1 (offered in
@@ -148,6 +163,7 @@ SVH_CHECK(DestroyRefusal, ADestroyMustRemoveEveryCopyTheAcceptHolds, "SV-DESTROY
   fw.client().call(call);
   fw.decline(fw.awaitOffer(allOf({returnedFrom(first), hasSharedVolume("v1")}),
                            "an offer with v1 after the DESTROY of one of two copies"));
+  asserted("SV-DESTROY-3 SV-OFFER-2");
 }
 
 SVH_CHECK(DestroyRefusal, DestroyAndLaunchOfOneVolumeInOneAccept, "SV-DESTROY-4 SV-LAUNCH-6") {
@@ -189,12 +205,15 @@ SVH_CHECK(DestroyRefusal, DestroyAndLaunchOfOneVolumeInOneAccept, "SV-DESTROY-4 
     EXPECT_EQ(end.state(), TASK_ERROR) << "a task ran on destroyed volume v1: " << describe(end);
     EXPECT_NE(end.message().find("more than available"), std::string::npos) << describe(end);
     if (runOptions().profile == "mesos-1.1") ADD_FAILURE() << "1.1 keeps v1 for the pending task";
+    asserted("SV-DESTROY-4 SV-LAUNCH-6");
   } else {
     outcome("SV-DESTROY-4", "kept for the pending task; the task ran (1.1)");
     EXPECT_EQ(end.state(), TASK_FINISHED) << describe(end);
     if (runOptions().profile != "mesos-1.1") {
       ADD_FAILURE() << "HEAD destroys v1 and fails the task (SV-DESTROY-4)";
     }
+    asserted("SV-DESTROY-4");
+    skipPart("SV-LAUNCH-6", "the master kept v1 for the pending task (1.1), so the task was valid");
   }
 }
 
@@ -227,6 +246,7 @@ SVH_CHECK(DestroyRefusal, ADestroyRescindsEveryOtherOfferOfTheVolume,
       [](const Offer& o) { return findVolume(o, "v1") || findVolume(o, "v2"); },
       "destroyed volume v1 or v2", allOf({onAgent(agent.id), hasScalar("disk", 64, role)}),
       "an offer with the volumes' disk back"));
+  asserted("SV-DESTROY-5 SV-OFFER-8 SV-OFFER-2");
 }
 
 SVH_MIRRORS(DestroyRefusal, ADestroyOfAVolumeTheOffersDoNotHoldIsDropped,
@@ -253,6 +273,7 @@ SVH_CHECK(DestroyRefusal, ADestroyOfAVolumeTheOffersDoNotHoldIsDropped,
     offer = fw.awaitOffer(allOf({returnedFrom(offer), hasSharedVolume("v1")}),
                           "an offer with v1 after a DESTROY naming it with " + what);
   }
+  asserted("SV-DESTROY-9 PV-DESTROY-2 SV-MODEL-4");
   // SV-MODEL-3: a different container_path still names v1.
   auto elsewhere = real;
   elsewhere.mutable_disk()->mutable_volume()->set_container_path("elsewhere");
@@ -260,6 +281,7 @@ SVH_CHECK(DestroyRefusal, ADestroyOfAVolumeTheOffersDoNotHoldIsDropped,
   fw.decline(fw.awaitOfferWithout(hasVolume("v1"), "v1 (destroyed by container path elsewhere)",
                                   allOf({returnedFrom(offer), hasScalar("disk", 32, role)}),
                                   "the volume's disk back"));
+  asserted("SV-MODEL-3");
 }
 
 // SV-DESTROY-6: the rescind matches offers by allocation role too, so in
@@ -283,6 +305,7 @@ SVH_CHECK(DestroyRefusal, ADestroyAndAnOfferOfTheVolumeToASubRole, "SV-DESTROY-6
   child.subscribe();
   auto stale = child.awaitOffer(allOf({onAgent(agent.id), hasSharedVolume("v1")}),
                                 "an offer with v1 to the sub-role framework");
+  asserted("SV-OFFER-4");
   auto offer = owner.awaitOffer(allOf({onAgent(agent.id), hasSharedVolume("v1")}),
                                 "an offer with v1 to the owner while the sub-role holds one");
   owner.accept(offer, {destroy({offered(offer, "v1")})});
@@ -301,6 +324,7 @@ SVH_CHECK(DestroyRefusal, ADestroyAndAnOfferOfTheVolumeToASubRole, "SV-DESTROY-6
                                                     : "the sub-role's offer was not rescinded");
   EXPECT_TRUE(end.state() == TASK_ERROR || end.state() == TASK_LOST || end.state() == TASK_DROPPED)
       << "a task ran on destroyed volume v1: " << describe(end);
+  asserted("SV-DESTROY-6");
 }
 
 // SV-DESTROY-6: the rescind comes before the DESTROY is applied to the
@@ -340,6 +364,7 @@ SVH_CHECK(DestroyRefusal, ADroppedDestroyAndTheOffersItRescinds, "SV-DESTROY-6 S
   outcome("SV-DESTROY-6",
           fw1.wasRescinded(held) ? "fw1's offer was rescinded" : "fw1's offer was not rescinded");
   fw1.decline(held);
+  asserted("SV-DESTROY-6 SV-DESTROY-3");
 }
 
 }  // namespace svh::suites

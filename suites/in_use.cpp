@@ -56,6 +56,8 @@ SVH_CHECK(InUse, AnotherFrameworksTaskKeepsTheVolumeFromADestroy,
   expectUndisturbed(owner, user.taskId());
   owner.kill(user.taskId(), agent.id);
   owner.awaitTaskState(user.taskId(), {TASK_KILLED});
+  // The guard saw its data unchanged until it was killed (else TASK_FAILED).
+  asserted("SV-DESTROY-1 SV-DESTROY-2 H-DATA-4 SV-LAUNCH-3");
 }
 
 // SV-DESTROY-4, second half: with [LAUNCH(t uses V), DESTROY(V)] the launch
@@ -95,6 +97,7 @@ SVH_CHECK(InUse, ATaskLaunchedEarlierInTheSameAcceptKeepsTheVolumeFromADestroy,
   expectUndisturbed(fw, user.taskId());
   fw.kill(user.taskId(), agent.id);
   fw.awaitTaskState(user.taskId(), {TASK_KILLED});
+  asserted("SV-DESTROY-4 SV-DESTROY-1 H-DATA-4");
 }
 
 // PV-OFFER-1: withheld "from all offers", not only from the framework whose
@@ -122,6 +125,7 @@ SVH_CHECK(InUse, ANonSharedVolumeInUseIsWithheldFromEveryFrameworkOfTheRole, "PV
   owner.awaitTaskState(user.taskId(), {TASK_KILLED});
   other.decline(other.awaitOffer(allOf({onAgent(agent.id), hasVolume("w1")}),
                                  "the other framework: an offer with w1 once its task ended"));
+  asserted("PV-OFFER-1");
 }
 
 }  // namespace svh::suites

@@ -3,7 +3,6 @@
 // of its role; a non-shared one in use is withheld until its task ends.
 
 #include "harness/scenario/common_steps.hpp"
-#include "harness/scenario/files.hpp"
 #include "suites/check.hpp"
 
 namespace svh::suites {
@@ -33,6 +32,7 @@ SVH_CHECK(OfferVisibility, ASharedVolumeInUseIsStillOfferedAsItWasCreated,
   EXPECT_EQ(offered.disk().volume().mode(), mesos::v1::Volume::RW);
   EXPECT_EQ(reservedRole(offered), role);
   EXPECT_DOUBLE_EQ(offered.scalar().value(), 32);
+  asserted("PV-OFFER-2 SV-MODEL-1");
 
   auto user = task("user").on(agent.id).uses(v1).command(runUntilKilled());
   fw.accept(offer, {launch({user})});
@@ -46,6 +46,7 @@ SVH_CHECK(OfferVisibility, ASharedVolumeInUseIsStillOfferedAsItWasCreated,
     EXPECT_EQ(still.disk().volume().mode(), mesos::v1::Volume::RW) << "SV-OFFER-5";
     fw.decline(again);
   }
+  asserted("SV-OFFER-1 SV-OFFER-5");
 }
 
 SVH_CHECK(OfferVisibility, ANonSharedVolumeInUseIsWithheldUntilItsTaskEnds, "PV-OFFER-1") {
@@ -70,6 +71,7 @@ SVH_CHECK(OfferVisibility, ANonSharedVolumeInUseIsWithheldUntilItsTaskEnds, "PV-
   fw.awaitTaskState(user.taskId(), {TASK_KILLED});
   fw.decline(fw.awaitOffer(allOf({onAgent(agent.id), hasVolume("w1")}),
                            "an offer with w1 once its task ended"));
+  asserted("PV-OFFER-1");
 }
 
 // The volume sits in two frameworks' outstanding offers at once (the first
@@ -103,6 +105,7 @@ SVH_CHECK(OfferVisibility, EveryFrameworkOfTheRoleIsOfferedTheVolumeWhileOthersH
   EXPECT_NE(second.id().value(), held.id().value());
   fw1.decline(second);
   fw2.decline(held);
+  asserted("SV-OFFER-1 SV-OFFER-2");
 }
 
 SVH_CHECK(OfferVisibility, FrameworksOfSubRolesAreOfferedTheVolumeOthersAreNot,
@@ -133,6 +136,7 @@ SVH_CHECK(OfferVisibility, FrameworksOfSubRolesAreOfferedTheVolumeOthersAreNot,
                                           allOf({onAgent(agent.id), hasScalar("cpus", 0.1)}),
                                           "an offer of the agent to another role"));
   }
+  asserted("SV-OFFER-4 RES-7");
 }
 
 SVH_CHECK(OfferVisibility, DecliningOrLeavingTheVolumeDoesNotDisturbItsTasks, "SV-OFFER-6") {
@@ -158,16 +162,19 @@ SVH_CHECK(OfferVisibility, DecliningOrLeavingTheVolumeDoesNotDisturbItsTasks, "S
   auto bystander = task("bystander").on(agent.id).command("true");
   fw.accept(offer, {launch({bystander})});
   fw.awaitTaskState(bystander.taskId(), {TASK_FINISHED});
-  fw.decline(fw.awaitOffer(allOf({returnedFrom(offer, 0.1), hasSharedVolume("v1")}),
-                           "an offer with v1 after the ACCEPT that left it unused"));
+  offer = fw.awaitOffer(allOf({returnedFrom(offer, 0.1), hasSharedVolume("v1")}),
+                        "an offer with v1 after the ACCEPT that left it unused");
 
-  // The writer never noticed.
-  if (agent.local()) {
-    auto beat = volumeDir(agent, role, "v1") / "beat";
-    awaitGrowth(beat, sizeOrZero(beat), kDefaultWait,
-                "the writer to keep writing after its volume was declined");
-  }
+  // The writer never noticed: it still runs, and a task sees it writing.
+  auto checker = task("checker").on(agent.id).uses(v1).command(
+      awaitInTask("[ -s data/beat ]", "the writer's beat") + " && size=$(wc -c < data/beat) && " +
+      awaitInTask("[ $(wc -c < data/beat) -gt $size ]",
+                  "the writer to keep writing after its volume was declined"));
+  fw.accept(offer, {launch({checker})});
+  expectTaskPasses(fw, agent, checker.taskId(),
+                   "SV-OFFER-6: the writer stopped after its volume was declined");
   expectUndisturbed(fw, writer.taskId());
+  asserted("SV-OFFER-6");
 }
 
 }  // namespace svh::suites

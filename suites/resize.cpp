@@ -95,6 +95,7 @@ SVH_CHECK(Resize, ASharedVolumeCannotBeGrownOrShrunk, "SV-RESIZE-1") {
   EXPECT_NE(answer.body().find("Shrinking a shared persistent volume is not supported"),
             std::string::npos)
       << answer.body();
+  asserted("SV-RESIZE-1");
 }
 
 }  // namespace svh::suites

@@ -18,8 +18,12 @@ class ScenarioCheck : public Check {
   void TestBody() override {
     if (auto why = harness::scenario::skipReason(*scenario_, cluster())) GTEST_SKIP() << *why;
     std::string prefix = unique("scn");
+    // The steps' "asserts" are this check's evidence, step by step.
+    harness::scenario::Evidence evidence{
+        [this](const std::string& clause) { asserted(clause); },
+        [this](const std::string& clause, const std::string& why) { skipPart(clause, why); }};
     harness::scenario::runScenario(*scenario_, cluster(), harness::runOptions().content_type,
-                                   prefix);
+                                   prefix, evidence);
   }
 
  private:

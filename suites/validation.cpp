@@ -92,6 +92,7 @@ SVH_CHECK(Validation, OnlyPersistentVolumesCanBeShared, "SV-MODEL-2") {
                                   "disk reserved to " + role, returnedFrom(offer),
                                   "an offer after the RESERVE of shared disk"));
   dropped.expectOneMore();
+  asserted("SV-MODEL-2");
 }
 
 SVH_MIRRORS(Validation, ACreateTurnsReservedDiskIntoTheVolumeAndADestroyTurnsItBack,
@@ -130,6 +131,7 @@ SVH_CHECK(Validation, ACreateTurnsReservedDiskIntoTheVolumeAndADestroyTurnsItBac
                                "the 100 MB reserved disk back");
   EXPECT_DOUBLE_EQ(reservedDisk(offer, role), 100) << describe(offer);
   fw.decline(offer);
+  asserted("SV-CREATE-2 PV-CREATE-6 SV-DESTROY-7 SV-ARITH-8");
 }
 
 SVH_MIRRORS(Validation, PersistenceIdsAreUniquePerRoleOnAnAgent,
@@ -163,6 +165,7 @@ SVH_CHECK(Validation, PersistenceIdsAreUniquePerRoleOnAnAgent, "PV-CREATE-3") {
   Framework fw2(cluster().master(), spec(other));
   fw2.subscribe();
   fw2.decline(createVolumes(fw2, agent.id, {volume("v1").role(other).size(32).shared()}));
+  asserted("PV-CREATE-3");
 }
 
 SVH_CHECK(Validation, AVolumeNeedsAVolumeInfoAValidIdAndNoHostPath, "PV-CREATE-2") {
@@ -187,6 +190,7 @@ SVH_CHECK(Validation, AVolumeNeedsAVolumeInfoAValidIdAndNoHostPath, "PV-CREATE-2
     SCOPED_TRACE("/create-volumes with " + what);
     expectAnswer(op.createVolumes(agent.id, {resource}), 400, says);
   }
+  asserted("PV-CREATE-2");
 }
 
 SVH_MIRRORS(Validation, AFrameworkNamesItsOwnPrincipalInWhatItReservesAndCreates,
@@ -218,6 +222,7 @@ SVH_CHECK(Validation, AFrameworkNamesItsOwnPrincipalInWhatItReservesAndCreates,
     dropped.expectOneMore();
   }
   fw.decline(offer);
+  asserted("PV-CREATE-4 RES-4");
 }
 
 // RES-5: reservations of one role (and labels) merge; a part can be
@@ -248,6 +253,7 @@ SVH_CHECK(Validation, ReservationsOfOneRoleMergeAndCanBeUnreservedInParts, "RES-
                         "an offer after unreserving 16 MB of the merged reservation");
   EXPECT_DOUBLE_EQ(reservedDisk(offer, role), 80) << describe(offer);
   fw.decline(offer);
+  asserted("RES-5 RES-1");
 }
 
 SVH_CHECK(Validation, AFrameworkReservesOnlyForItsOwnRoles, "RES-3") {
@@ -274,6 +280,7 @@ SVH_CHECK(Validation, AFrameworkReservesOnlyForItsOwnRoles, "RES-3") {
   allocated.mutable_allocation_info()->set_role(role);
   expectAnswer(op.reserve(agent.id, {allocated}), 400,
                "only allows reservations to be made to unallocated resources");
+  asserted("RES-3");
 }
 
 // RES-8: RESERVE and CREATE in one ACCEPT are applied one by one; a CREATE
@@ -289,6 +296,7 @@ SVH_CHECK(Validation, ReserveAndCreateInOneAcceptAreNotAtomic, "RES-8") {
   fw.decline(fw.awaitOfferWithout(hasVolume("v1"), "volume v1 (too big to create)",
                                   allOf({returnedFrom(offer), hasScalar("disk", 32, role)}),
                                   "the reservation, made although the CREATE failed"));
+  asserted("RES-8");
 }
 
 // RES-7: a framework of a sub-role refines its parent's reservation and,
@@ -321,6 +329,7 @@ SVH_CHECK(Validation, ASubRoleRefinesAndReturnsItsParentsReservation, "RES-7") {
   fw.accept(offer, {harness::unreserve({refined})});
   fw.decline(fw.awaitOffer(allOf({returnedFrom(offer), hasScalar("disk", 32, role)}),
                            "the disk back with the parent's reservation"));
+  asserted("RES-7");
 }
 
 // PV-CREATE-5: one CREATE's volumes must be allocated to one role.
@@ -342,6 +351,7 @@ SVH_CHECK(Validation, TheVolumesOfOneCreateAreAllocatedToOneRole, "PV-CREATE-5")
       "a volume of the CREATE", allOf({returnedFrom(offer), hasScalar("disk", 64, role)}),
       "the reserved disk, still plain"));
   dropped.expectOneMore();
+  asserted("PV-CREATE-5");
 }
 
 // SV-CREATE-5: a framework's CREATE rescinds nobody's offers. Another role's
@@ -377,6 +387,7 @@ SVH_CHECK(Validation, ACreateRescindsNoOffer, "SV-CREATE-5") {
   auto end = holder.awaitTaskState(t.taskId(), {TASK_FINISHED, TASK_LOST, TASK_ERROR});
   EXPECT_EQ(end.state(), TASK_FINISHED) << "SV-CREATE-5: " << describe(end);
   EXPECT_FALSE(holder.wasRescinded(held)) << "SV-CREATE-5: the CREATE rescinded an offer";
+  asserted("SV-CREATE-5");
 }
 
 // A framework without RESERVATION_REFINEMENT is offered, and names,
@@ -449,6 +460,7 @@ SVH_CHECK(Validation, TheWholeLifeOfAVolumeWorksInThePreRefinementFormat,
     EXPECT_EQ(answer.result_int(), 202)
         << mesos::v1::master::Call::Type_Name(type) << ": " << answer.body();
   }
+  asserted("SV-CREATE-1 SV-DESTROY-7 RES-1 RES-7");
 }
 
 }  // namespace svh::suites

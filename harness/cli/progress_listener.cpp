@@ -3,6 +3,8 @@
 #include <algorithm>
 #include <cstdio>
 
+#include "reports/check_properties.hpp"
+
 namespace svh::cli {
 
 ProgressListener::ProgressListener(const std::map<std::string, std::string>& clauses)
@@ -41,8 +43,20 @@ void ProgressListener::OnTestEnd(const ::testing::TestInfo& info) {
   auto clauses = clauses_.find(name);
   std::printf("%s  %s  [%s]  %.1fs", verdict, name.c_str(),
               clauses == clauses_.end() ? "" : clauses->second.c_str(), seconds);
-  // A skip always says why (SPEC 0).
+  // A skip always says why (SPEC 0); so does a part of a check skipped,
+  // and a clause named but not asserted is shown for what it is.
   if (result->Skipped()) std::printf("  (%s)", current_skip_.c_str());
+  const std::string skipped_part = reports::kSkippedPartPrefix;
+  for (int i = 0; i < result->test_property_count(); ++i) {
+    const auto& property = result->GetTestProperty(i);
+    const std::string key = property.key();
+    if (key.rfind(skipped_part, 0) == 0) {
+      std::printf("  (skipped part of %s: %s)", key.substr(skipped_part.size()).c_str(),
+                  property.value());
+    } else if (key == reports::kNotAssertedKey && !result->Failed()) {
+      std::printf("  (not asserted: %s)", property.value());
+    }
+  }
   std::printf("\n");
   current_skip_.clear();
   std::fflush(stdout);

@@ -2,7 +2,9 @@
 // What svharness prints while it runs: one line per check as it finishes
 // (verdict, name, clause ids, seconds), then "N checks: P passed, F failed,
 // S skipped in T s" with the slowest checks, then each failure's message.
-// A SKIP line carries its reason; with --gtest_repeat every round counts.
+// A SKIP line carries its reason, any line the parts of the check skipped
+// (with theirs) and the clauses it names but did not assert; with
+// --gtest_repeat every round counts.
 
 #include <gtest/gtest.h>
 

@@ -39,4 +39,39 @@ std::string tryWrite(const std::string& file, const std::string& result, const s
          result + "; else echo refused > " + result + "; fi";
 }
 
+namespace {
+
+// 'text' for the shell, whatever it holds.
+std::string quoted(const std::string& text) {
+  std::string out = "'";
+  for (char c : text) out += c == '\'' ? std::string("'\\''") : std::string(1, c);
+  return out + "'";
+}
+
+}  // namespace
+
+std::string expectInTask(const std::string& condition, const std::string& what) {
+  return "{ if " + condition + "; then true; else echo " + quoted("svh: expected " + what) +
+         " >&2; exit 1; fi; }";
+}
+
+std::string expectFileHolds(const std::string& file, const std::string& text) {
+  return "{ if [ \"$(cat " + file + ")\" = " + quoted(text) + " ]; then true; else echo " +
+         quoted("svh: expected " + file + " to hold '" + text + "'; it holds:") + " >&2; cat " +
+         file + " >&2; exit 1; fi; }";
+}
+
+std::string expectWriteRefused(const std::string& file) {
+  return "{ if (echo x > " + file + ") 2> /dev/null; then echo " +
+         quoted("svh: a write to " + file + " was allowed, expected it refused") +
+         " >&2; exit 1; fi; }";
+}
+
+std::string awaitInTask(const std::string& condition, const std::string& what, int seconds) {
+  return "{ svh_n=0; until " + condition + "; do svh_n=$((svh_n+1)); if [ $svh_n -gt " +
+         std::to_string(seconds * 20) + " ]; then echo " +
+         quoted("svh: waited " + std::to_string(seconds) + "s for " + what) +
+         " >&2; exit 3; fi; sleep 0.05; done; }";
+}
+
 }  // namespace svh::harness

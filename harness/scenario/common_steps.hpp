@@ -32,4 +32,21 @@ std::string runUntilKilled(const std::string& before = "true");
 std::string tryWrite(const std::string& file, const std::string& result = "write",
                      const std::string& text = "x");
 
+// Task command fragments for tasks that test what they see, so that a check
+// asserts through the task's end (TASK_FINISHED, or TASK_FAILED with the
+// reason on the task's stderr) on any agent, also one whose disk and
+// sandboxes the harness cannot read. Each is a shell command list; chain
+// them with " && ".
+//
+// Fails the task unless the shell condition `condition` holds.
+std::string expectInTask(const std::string& condition, const std::string& what);
+// Fails the task unless `file` holds `text` (as $(cat file) reads it: a
+// final newline does not count).
+std::string expectFileHolds(const std::string& file, const std::string& text);
+// Fails the task unless writing to `file` fails (a refused write).
+std::string expectWriteRefused(const std::string& file);
+// Waits until `condition` holds, looking every 50 ms; fails the task at
+// the deadline, saying what it awaited.
+std::string awaitInTask(const std::string& condition, const std::string& what, int seconds = 15);
+
 }  // namespace svh::harness

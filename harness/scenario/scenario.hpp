@@ -117,6 +117,11 @@ struct Scenario {
   std::map<std::string, VolumeDecl> volumes;
   std::vector<Step> steps;
   std::vector<std::string> step_names;  // "steps[3].launch", for messages
+  // The clauses each step asserts (its "asserts": [...]), one entry per
+  // step: the evidence the scenario check records once the step has run and
+  // held. Only steps that observe something carry any; the loader makes
+  // sure each clause of `clauses` is asserted by some step.
+  std::vector<std::vector<std::string>> step_asserts;
 };
 
 }  // namespace svh::harness::scenario

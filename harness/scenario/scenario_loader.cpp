@@ -222,6 +222,35 @@ TaskDecl readTask(const Node& node, Context& context) {
   return task;
 }
 
+// The step kinds that observe something, and so may say which clauses
+// they assert; the others only act.
+bool observes(const std::string& kind) {
+  return kind == "create" || kind == "await_offer" || kind == "await_task" ||
+         kind == "await_file" || kind == "destroy" || kind == "volume_file" ||
+         kind == "volume_gone";
+}
+
+// A step's "asserts": clause ids of the scenario's own "clauses" (every
+// kind's body lets the key through, so that a step that only acts is told
+// why it cannot carry one).
+std::vector<std::string> readAsserts(const Node& node, const std::string& kind,
+                                     const Scenario& scenario) {
+  auto body = node.field(kind);
+  auto asserts = body.raw().is_object() ? body.optional("asserts") : std::nullopt;
+  if (!asserts) return {};
+  if (!observes(kind)) asserts->fail("a " + kind + " step observes nothing, so it asserts nothing");
+  std::vector<std::string> ids;
+  for (const auto& item : asserts->array()) {
+    const std::string id = item.str();
+    if (std::find(scenario.clauses.begin(), scenario.clauses.end(), id) == scenario.clauses.end()) {
+      item.fail("clause '" + id + "' is not one of the scenario's $.clauses");
+    }
+    ids.push_back(id);
+  }
+  if (ids.empty()) asserts->fail("expected at least one clause id");
+  return ids;
+}
+
 Step readStep(const Node& node, Context& context, std::string* kind_out) {
   node.object();
   if (node.raw().size() != 1) {
@@ -236,7 +265,7 @@ Step readStep(const Node& node, Context& context, std::string* kind_out) {
     return name.str();
   };
   if (kind == "create") {
-    body.only({"framework", "volumes", "reserve", "agent"});
+    body.only({"framework", "volumes", "reserve", "agent", "asserts"});
     CreateStep step;
     step.framework = framework();
     step.volumes = context.volumes(body.field("volumes"));
@@ -245,7 +274,7 @@ Step readStep(const Node& node, Context& context, std::string* kind_out) {
     return step;
   }
   if (kind == "await_offer") {
-    body.only({"framework", "with", "without", "agent"});
+    body.only({"framework", "with", "without", "agent", "asserts"});
     AwaitOfferStep step;
     step.framework = framework();
     if (auto with = body.optional("with")) step.with = context.volumes(*with);
@@ -254,7 +283,7 @@ Step readStep(const Node& node, Context& context, std::string* kind_out) {
     return step;
   }
   if (kind == "launch") {
-    body.only({"framework", "tasks"});
+    body.only({"framework", "tasks", "asserts"});
     LaunchStep step;
     step.framework = framework();
     auto tasks = body.field("tasks").array();
@@ -263,7 +292,7 @@ Step readStep(const Node& node, Context& context, std::string* kind_out) {
     return step;
   }
   if (kind == "await_task") {
-    body.only({"framework", "task", "state"});
+    body.only({"framework", "task", "state", "asserts"});
     AwaitTaskStep step;
     step.framework = framework();
     context.task(body.field("task"));
@@ -276,7 +305,7 @@ Step readStep(const Node& node, Context& context, std::string* kind_out) {
     return step;
   }
   if (kind == "await_file") {
-    body.only({"task", "file", "content"});
+    body.only({"task", "file", "content", "asserts"});
     context.task(body.field("task"));
     AwaitFileStep step;
     step.task = body.field("task").str();
@@ -285,7 +314,7 @@ Step readStep(const Node& node, Context& context, std::string* kind_out) {
     return step;
   }
   if (kind == "destroy") {
-    body.only({"framework", "volumes", "expect", "agent"});
+    body.only({"framework", "volumes", "expect", "agent", "asserts"});
     DestroyStep step;
     step.framework = framework();
     step.volumes = context.volumes(body.field("volumes"));
@@ -297,7 +326,7 @@ Step readStep(const Node& node, Context& context, std::string* kind_out) {
     return step;
   }
   if (kind == "volume_file") {
-    body.only({"volume", "file", "content", "absent", "agent"});
+    body.only({"volume", "file", "content", "absent", "agent", "asserts"});
     context.volume(body.field("volume"));
     VolumeFileStep step;
     step.volume = body.field("volume").str();
@@ -314,7 +343,7 @@ Step readStep(const Node& node, Context& context, std::string* kind_out) {
     return step;
   }
   if (kind == "volume_gone") {
-    body.only({"volume", "agent"});
+    body.only({"volume", "agent", "asserts"});
     context.volume(body.field("volume"));
     VolumeGoneStep step;
     step.volume = body.field("volume").str();
@@ -322,7 +351,7 @@ Step readStep(const Node& node, Context& context, std::string* kind_out) {
     return step;
   }
   if (kind == "kill") {
-    body.only({"framework", "task"});
+    body.only({"framework", "task", "asserts"});
     KillStep step;
     step.framework = framework();
     context.task(body.field("task"));
@@ -330,20 +359,20 @@ Step readStep(const Node& node, Context& context, std::string* kind_out) {
     return step;
   }
   if (kind == "restart_agent") {
-    body.only({"agent", "crash"});
+    body.only({"agent", "crash", "asserts"});
     RestartAgentStep step;
     step.agent = context.agent(body.optional("agent"));
     if (auto crash = body.optional("crash")) step.crash = crash->boolean();
     return step;
   }
   if (kind == "restart_master") {
-    body.only({"crash"});
+    body.only({"crash", "asserts"});
     RestartMasterStep step;
     if (auto crash = body.optional("crash")) step.crash = crash->boolean();
     return step;
   }
   if (kind == "teardown") {
-    body.only({"framework"});
+    body.only({"framework", "asserts"});
     TeardownStep step;
     step.framework = framework();
     return step;
@@ -425,6 +454,19 @@ Scenario loadScenario(const std::filesystem::path& file) {
     std::string kind;
     scenario.steps.push_back(readStep(steps[i], context, &kind));
     scenario.step_names.push_back("steps[" + std::to_string(i) + "]." + kind);
+    scenario.step_asserts.push_back(readAsserts(steps[i], kind, scenario));
+  }
+  // A clause the scenario names is one some step asserts: the check can
+  // only record evidence that a step gives.
+  for (const auto& id : scenario.clauses) {
+    bool asserted = false;
+    for (const auto& ids : scenario.step_asserts) {
+      asserted |= std::find(ids.begin(), ids.end(), id) != ids.end();
+    }
+    if (!asserted) {
+      root.field("clauses").fail("no step asserts clause '" + id +
+                                 "' (give the steps that show it \"asserts\": [\"" + id + "\"])");
+    }
   }
   return scenario;
 }

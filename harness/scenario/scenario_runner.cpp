@@ -17,18 +17,11 @@ struct Overloaded : Ts... {
 template <class... Ts>
 Overloaded(Ts...) -> Overloaded<Ts...>;
 
-bool readsAgentDisk(const Step& step) {
-  return std::holds_alternative<AwaitFileStep>(step) ||
-         std::holds_alternative<VolumeFileStep>(step) ||
-         std::holds_alternative<VolumeGoneStep>(step) ||
-         std::holds_alternative<RestartAgentStep>(step);
-}
-
 class Runner {
  public:
   Runner(const Scenario& scenario, Cluster& cluster, ContentType content_type,
-         const std::string& prefix)
-      : scenario_(scenario), cluster_(cluster) {
+         const std::string& prefix, const Evidence& evidence)
+      : scenario_(scenario), cluster_(cluster), evidence_(evidence) {
     for (const auto& decl : scenario.frameworks) {
       FrameworkSpec spec;
       spec.name = scenario.name + "-" + decl.name;
@@ -44,8 +37,14 @@ class Runner {
     for (auto& [name, framework] : frameworks_) framework->subscribe();
     for (std::size_t i = 0; i < scenario_.steps.size(); ++i) {
       step_ = scenario_.step_names[i];
+      const auto& asserts = scenario_.step_asserts.at(i);
+      if (auto why = cannotSee(scenario_.steps[i])) {
+        for (const auto& id : asserts) evidence_.skipped(id, step_ + ": " + *why);
+        continue;
+      }
       try {
         std::visit([this](const auto& step) { play(step); }, scenario_.steps[i]);
+        for (const auto& id : asserts) evidence_.asserted(id);
       } catch (const CheckFailure& e) {
         throw CheckFailure(where() + e.what());
       } catch (const AwaitTimeout& e) {
@@ -58,6 +57,18 @@ class Runner {
 
  private:
   std::string where() const { return scenario_.file.filename().string() + ": " + step_ + ": "; }
+
+  // Why the step cannot look where it would look (the disk of an agent
+  // that is not ours), or nullopt.
+  std::optional<std::string> cannotSee(const Step& step) {
+    std::optional<int> index;
+    if (const auto* file = std::get_if<AwaitFileStep>(&step)) index = tasks_.at(file->task).agent;
+    if (const auto* file = std::get_if<VolumeFileStep>(&step)) index = file->agent;
+    if (const auto* gone = std::get_if<VolumeGoneStep>(&step)) index = gone->agent;
+    if (!index || agent(*index).local()) return std::nullopt;
+    return "reads agent " + agent(*index).id +
+           "'s disk, but the agents are external (--agents external)";
+  }
 
   Framework& framework(const std::string& name) { return *frameworks_.at(name); }
   AgentHandle& agent(int index) { return cluster_.agents().at(static_cast<std::size_t>(index)); }
@@ -246,6 +257,7 @@ class Runner {
 
   const Scenario& scenario_;
   Cluster& cluster_;
+  const Evidence& evidence_;
   std::map<std::string, std::unique_ptr<Framework>> frameworks_;
   std::map<std::string, std::string> roles_;         // framework -> role
   std::map<std::string, std::string> volume_roles_;  // volume -> role it was created in
@@ -261,12 +273,10 @@ std::optional<std::string> skipReason(const Scenario& scenario, Cluster& cluster
            std::to_string(cluster.agents().size()) + " (--agents)";
   }
   for (const auto& step : scenario.steps) {
-    if (readsAgentDisk(step)) {
+    if (std::holds_alternative<RestartAgentStep>(step)) {
       for (auto& agent : cluster.agents()) {
         if (!agent.local()) {
-          return std::string(
-              "reads the agents' disks or restarts them, but the agents are "
-              "external (--agents external)");
+          return std::string("restarts an agent, but the agents are external (--agents external)");
         }
       }
     }
@@ -278,8 +288,8 @@ std::optional<std::string> skipReason(const Scenario& scenario, Cluster& cluster
 }
 
 void runScenario(const Scenario& scenario, Cluster& cluster, ContentType content_type,
-                 const std::string& prefix) {
-  Runner(scenario, cluster, content_type, prefix).run();
+                 const std::string& prefix, const Evidence& evidence) {
+  Runner(scenario, cluster, content_type, prefix, evidence).run();
 }
 
 }  // namespace svh::harness::scenario

@@ -75,6 +75,29 @@ TEST(BadInput, EverySvharnessFlagValueIsChecked) {
 
 // A master that is not there is an environment error (exit 3), and no check
 // gets a verdict: each is skipped with the reason, none is a failure.
+// A scenario's evidence is its steps' "asserts": a clause no step asserts,
+// a step asserting a clause the scenario does not name, and "asserts" on a
+// step that only acts are each refused before anything starts.
+TEST(BadInput, AScenarioMustAssertEachClauseItNamesThroughItsSteps) {
+  const std::string head = R"({"name": "S", "clauses": ["H-DATA-1"],
+    "frameworks": {"fw": {"role": "eng"}}, "volumes": {"v": {"size": 32}},
+    "steps": [{"create": {"framework": "fw", "volumes": ["v")";
+  const std::vector<std::pair<std::string, std::string>> cases = {
+      {head + "]}}]}", "$.clauses: no step asserts clause 'H-DATA-1'"},
+      {head + R"(], "asserts": ["H-DATA-2"]}}]})",
+       "$.steps[0].create.asserts[0]: clause 'H-DATA-2' is not one of the scenario's $.clauses"},
+      {head + R"(], "asserts": ["H-DATA-1"]}},
+        {"teardown": {"framework": "fw", "asserts": ["H-DATA-1"]}}]})",
+       "$.steps[1].teardown.asserts: a teardown step observes nothing, so it asserts nothing"},
+  };
+  for (const auto& [text, says] : cases) {
+    TempDir dir;
+    std::ofstream(dir.path() / "s.json") << text;
+    expectOneLineError(run(binary("svharness"), {"--scenarios", dir.path().string(), "--list"}), 2,
+                       says);
+  }
+}
+
 TEST(BadInput, AnUnreachableMasterFailsNoCheck) {
   TempDir dir;
   auto outcome = run(binary("svharness"), {"--master", "http://127.0.0.1:1", "--report-dir",

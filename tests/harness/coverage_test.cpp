@@ -1,9 +1,16 @@
 // Every clause of SPEC.md (suites/clauses.json) is named by at least one
 // check, and every Mesos test it names (suites/mesos_tests.json) is mirrored
 // by one, or says why no black-box check can; no check names a clause or a
-// test that does not exist.
+// test that does not exist; and every check's source has, for each clause
+// it names, an asserted(...) or skipPart(...) naming it (a forgotten marker
+// is caught here, before any run).
 
 #include <gtest/gtest.h>
+
+#include <fstream>
+#include <regex>
+#include <set>
+#include <sstream>
 
 #include "harness/scenario/scenario_loader.hpp"
 #include "suites/check.hpp"
@@ -60,6 +67,80 @@ TEST_F(Coverage, EveryMesosTestThatCanBeMirroredIsMirroredByACheck) {
       ADD_FAILURE() << check << " mirrors " << test << ", which suites/mesos_tests.json lacks";
     }
   }
+}
+
+// The checks of suites/*.cpp as their source writes them: "Area.Name" ->
+// the clause ids of its SVH_CHECK, and the ids its body hands to
+// asserted(...) and skipPart(...) as string literals.
+struct CheckSource {
+  std::set<std::string> named;
+  std::set<std::string> marked;
+};
+
+std::set<std::string> idsIn(const std::string& text) {
+  std::set<std::string> ids;
+  std::istringstream in(text);
+  for (std::string id; in >> id;) ids.insert(id);
+  return ids;
+}
+
+std::map<std::string, CheckSource> checkSources() {
+  std::map<std::string, CheckSource> checks;
+  // SVH_CHECK(Area, Name, "ids" "more ids") { ... up to the next check.
+  const std::regex header(R"re(SVH_CHECK\(\s*(\w+)\s*,\s*(\w+)\s*,((?:\s*"[^"]*")+)\s*\))re");
+  const std::regex literal(R"re("([^"]*)")re");
+  const std::regex marker(R"re((?:asserted|skipPart)\(\s*"([^"]*)")re");
+  for (const auto& entry : std::filesystem::directory_iterator(SVH_SUITES_DIR)) {
+    if (entry.path().extension() != ".cpp") continue;
+    std::ifstream in(entry.path());
+    std::stringstream buffer;
+    buffer << in.rdbuf();
+    const std::string text = buffer.str();
+    std::vector<std::pair<std::string, std::smatch>> found;
+    for (std::sregex_iterator it(text.begin(), text.end(), header), end; it != end; ++it) {
+      found.emplace_back((*it)[1].str() + "." + (*it)[2].str(), *it);
+    }
+    for (std::size_t i = 0; i < found.size(); ++i) {
+      auto& check = checks[found[i].first];
+      const std::string literals = found[i].second[3].str();
+      for (std::sregex_iterator it(literals.begin(), literals.end(), literal), end; it != end;
+           ++it) {
+        for (const auto& id : idsIn((*it)[1].str())) check.named.insert(id);
+      }
+      const auto body_start = found[i].second.position(0) + found[i].second.length(0);
+      const auto body_end = i + 1 < found.size() ? found[i + 1].second.position(0) : text.size();
+      const std::string body = text.substr(body_start, body_end - body_start);
+      for (std::sregex_iterator it(body.begin(), body.end(), marker), end; it != end; ++it) {
+        for (const auto& id : idsIn((*it)[1].str())) check.marked.insert(id);
+      }
+    }
+  }
+  return checks;
+}
+
+TEST_F(Coverage, EveryCheckMarksEachClauseItNamesAssertedOrSkipped) {
+  auto sources = checkSources();
+  std::size_t written = 0;
+  for (const auto& [check, ids] : clauseRegistry()) {
+    if (check.rfind("Scenario.", 0) == 0) continue;  // the loader holds scenarios to this
+    ++written;
+    auto it = sources.find(check);
+    if (it == sources.end()) {
+      ADD_FAILURE() << check << ": no SVH_CHECK for it in " << SVH_SUITES_DIR;
+      continue;
+    }
+    EXPECT_EQ(it->second.named, idsIn(ids)) << check << ": the source and the registry disagree";
+    for (const auto& id : it->second.named) {
+      EXPECT_TRUE(it->second.marked.count(id))
+          << check << " names " << id << " but never calls asserted(\"" << id
+          << "\") or skipPart(\"" << id << "\", why)";
+    }
+    for (const auto& id : it->second.marked) {
+      EXPECT_TRUE(it->second.named.count(id))
+          << check << " marks " << id << ", which its SVH_CHECK does not name";
+    }
+  }
+  EXPECT_EQ(written, sources.size());
 }
 
 TEST_F(Coverage, TheClauseListHoldsEveryClauseOfSpecOnce) {

@@ -25,7 +25,7 @@ constexpr const char* kFailingScenario = R"({
     {"launch": {"framework": "fw", "tasks": [
       {"name": "writer", "command": "echo a > data/f", "volumes": {"v": "RW"}}]}},
     {"await_task": {"framework": "fw", "task": "writer", "state": "TASK_FINISHED"}},
-    {"volume_file": {"volume": "v", "file": "f", "content": "b\n"}}
+    {"volume_file": {"volume": "v", "file": "f", "content": "b\n", "asserts": ["H-DATA-1"]}}
   ]
 })";
 
@@ -52,7 +52,7 @@ TEST_F(Report, AFailedCheckIsInEveryReportAndItsReproFailsTheSameWay) {
   const auto& dir = reports_.path();
 
   auto results = nlohmann::json::parse(readFile(dir / "results.json"));
-  EXPECT_EQ(results["format"], 1);
+  EXPECT_EQ(results["format"], 2);
   EXPECT_EQ(results["exit_code"], 1);
   EXPECT_EQ(results["counts"]["checks"], 2);
   EXPECT_EQ(results["counts"]["failed"], 1);
@@ -71,6 +71,12 @@ TEST_F(Report, AFailedCheckIsInEveryReportAndItsReproFailsTheSameWay) {
   for (const auto& clause : results["clauses"]) standing[clause["id"]] = clause["standing"];
   EXPECT_EQ(standing["H-DATA-1"], "violated");
   EXPECT_EQ(standing["SV-RESIZE-1"], "holds");
+  nlohmann::json passed;
+  for (const auto& check : results["checks"]) {
+    if (check["verdict"] == "passed") passed = check;
+  }
+  EXPECT_EQ(passed["asserted"], nlohmann::json::array({"SV-RESIZE-1"})) << passed.dump(2);
+  EXPECT_EQ(passed["not_asserted"], nlohmann::json::array());
   EXPECT_EQ(standing["SV-ARITH-1"], "not black-box");
   EXPECT_EQ(standing["SV-OFFER-1"], "not run");
 

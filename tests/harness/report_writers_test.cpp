@@ -1,5 +1,6 @@
-// The report writers (reports/) on hand-made run records: clause standings,
-// escaping, repro scripts, repeated rounds.
+// The report writers (reports/) on hand-made run records: clause standings
+// (from what checks asserted, not merely named), escaping, repro scripts,
+// repeated rounds.
 
 #include <gtest/gtest.h>
 
@@ -11,12 +12,14 @@
 namespace svh::reports {
 namespace {
 
+// A check that, if it passed, asserted every clause it names.
 CheckRecord check(const std::string& name, Verdict verdict, std::vector<std::string> clauses,
                   int iteration = 0) {
   CheckRecord c;
   c.name = name;
   c.verdict = verdict;
   c.clauses = std::move(clauses);
+  if (verdict == Verdict::kPassed) c.asserted = c.clauses;
   c.iteration = iteration;
   return c;
 }
@@ -48,6 +51,45 @@ TEST(ReportWriters, AClauseStandsByTheChecksThatNameIt) {
   EXPECT_EQ(standingOf(run, run.clauses[5]), ClauseStanding::kUnchecked);
 }
 
+// SPEC 0: nothing holds vacuously. A check that passed but did not assert
+// a clause it names gives that clause no standing of "holds".
+TEST(ReportWriters, AClauseHoldsOnlyWhereACheckThatPassedAssertedIt) {
+  RunRecord run;
+  run.clauses = {{"B-1", "", "", {"S.Quiet"}},
+                 {"B-2", "", "", {"S.Quiet"}},
+                 {"B-3", "", "", {"S.Quiet", "S.Sure"}},
+                 {"B-4", "", "", {"S.Quiet", "S.Sure"}}};
+  auto quiet = check("S.Quiet", Verdict::kPassed, {"B-1", "B-2", "B-3", "B-4"});
+  quiet.asserted = {"B-4"};
+  quiet.skipped_parts = {{"B-2", "needs the agent's disk"}, {"B-4", "the log line"}};
+  quiet.not_asserted = {"B-1", "B-3"};
+  run.checks = {quiet, check("S.Sure", Verdict::kPassed, {"B-3"})};
+  EXPECT_EQ(standingOf(run, run.clauses[0]), ClauseStanding::kNotAsserted);
+  EXPECT_EQ(standingOf(run, run.clauses[1]), ClauseStanding::kSkipped);
+  EXPECT_EQ(standingOf(run, run.clauses[2]), ClauseStanding::kHolds) << "S.Sure asserted it";
+  EXPECT_EQ(standingOf(run, run.clauses[3]), ClauseStanding::kHolds) << "asserted, part skipped";
+  EXPECT_EQ(assertedBy(run, "B-3"), std::vector<std::string>{"S.Sure"});
+  EXPECT_EQ(skipReasonsFor(run, "B-2"),
+            std::vector<std::string>{"S.Quiet: needs the agent's disk"});
+
+  auto json = resultsJson(run);
+  EXPECT_EQ(json["format"], 2);
+  EXPECT_EQ(json["clauses"][0]["standing"], "not asserted");
+  EXPECT_EQ(json["clauses"][1]["standing"], "skipped");
+  EXPECT_EQ(json["clauses"][1]["skip_reasons"][0], "S.Quiet: needs the agent's disk");
+  EXPECT_EQ(json["clauses"][2]["asserted_by"], nlohmann::json::array({"S.Sure"}));
+  EXPECT_EQ(json["checks"][0]["asserted"], nlohmann::json::array({"B-4"}));
+  EXPECT_EQ(json["checks"][0]["not_asserted"], nlohmann::json::array({"B-1", "B-3"}));
+  EXPECT_EQ(json["checks"][0]["skipped_parts"][0]["clause"], "B-2");
+  EXPECT_EQ(json["checks"][0]["skipped_parts"][0]["reason"], "needs the agent's disk");
+
+  auto html = htmlReport(run);
+  EXPECT_NE(html.find("passed without asserting B-1 B-3"), std::string::npos);
+  EXPECT_NE(html.find("skipped part of <code>B-2</code>: needs the agent&#39;s disk"),
+            std::string::npos);
+  EXPECT_NE(html.find("(passed, not asserted)"), std::string::npos);
+}
+
 TEST(ReportWriters, AFailureInALaterRoundViolatesTheClause) {
   auto run = sampleRun();
   run.checks = {check("S.Pass", Verdict::kPassed, {"A-2"}, 0),
@@ -69,6 +111,10 @@ TEST(ReportWriters, AMesosTestStandsByTheChecksThatMirrorIt) {
   EXPECT_EQ(mirrorStandingOf(run, run.mesos_tests[0]), ClauseStanding::kHolds);
   EXPECT_EQ(mirrorStandingOf(run, run.mesos_tests[1]), ClauseStanding::kViolated);
   EXPECT_EQ(mirrorStandingOf(run, run.mesos_tests[2]), ClauseStanding::kNotBlackBox);
+  run.checks[0].asserted.clear();
+  EXPECT_EQ(mirrorStandingOf(run, run.mesos_tests[0]), ClauseStanding::kNotAsserted)
+      << "a mirroring check that asserted nothing";
+  run.checks[0].asserted = {"A-1"};
   auto json = resultsJson(run);
   EXPECT_EQ(json["mesos_tests"][1]["test"], "T.Fails");
   EXPECT_EQ(json["mesos_tests"][1]["standing"], "violated");
