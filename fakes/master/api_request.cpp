@@ -6,6 +6,7 @@
 #include <nlohmann/json.hpp>
 
 #include "fakes/master/master.hpp"
+#include "harness/http/media_type.hpp"
 #include "harness/wire/json_codec.hpp"
 #include "mesos/v1/master/master.pb.h"
 #include "mesos/v1/scheduler/scheduler.pb.h"
