@@ -140,6 +140,159 @@ void Master::formEndpoint(std::shared_ptr<http::Exchange> exchange, const std::s
   auto reply = [&](status code, std::string body = {}) {
     exchange->respond(http::makeResponse(code, std::move(body)));
   };
+  bool refused = false;
+  auto principal =
+      authenticate(exchange, kReadWriteRealm, flags_.authenticate_http_readwrite, &refused);
+  if (refused) return;
+  if (request.method() != http::bhttp::verb::post) {
+    auto response = http::makeResponse(
+        status::method_not_allowed,
+        "Expecting one of { 'POST' }, but received '" + std::string(request.method_string()) + "'");
+    response.set(http::bhttp::field::allow, "POST");
+    return exchange->respond(std::move(response));
+  }
+  auto values = decodeQuery(request.body());
+  if (!values)
+    return reply(status::bad_request, "Unable to decode query string: " + values.error());
+  auto slave = values->find("slaveId");
+  if (slave == values->end()) {
+    return reply(status::bad_request, "Missing 'slaveId' query parameter in the request body");
+  }
+  std::string key = (name == "reserve" || name == "unreserve") ? "resources" : "volumes";
+  auto param = values->find(key);
+  if (param == values->end()) {
+    return reply(status::bad_request, "Missing '" + key + "' query parameter in the request body");
+  }
+  auto list = parseResourceArray(param->second);
+  if (!list) {
+    return reply(status::bad_request, "Error in parsing '" + key +
+                                          "' query parameter in the request body: " + list.error());
+  }
+  ResourceList source;
+  if (name == "reserve") {
+    if (auto it = values->find("source"); it != values->end()) {
+      auto parsed = parseResourceArray(it->second);
+      if (!parsed) {
+        return reply(
+            status::bad_request,
+            "Error in parsing 'source' query parameter in the request body: " + parsed.error());
+      }
+      source = *parsed;
+    }
+  }
+  Operation operation;
+  if (name == "reserve") {
+    operation.set_type(Operation::RESERVE);
+    *operation.mutable_reserve()->mutable_resources() = *list;
+    *operation.mutable_reserve()->mutable_source() = source;
+  } else if (name == "unreserve") {
+    operation.set_type(Operation::UNRESERVE);
+    *operation.mutable_unreserve()->mutable_resources() = *list;
+  } else if (name == "create-volumes") {
+    operation.set_type(Operation::CREATE);
+    *operation.mutable_create()->mutable_volumes() = *list;
+  } else {
+    operation.set_type(Operation::DESTROY);
+    *operation.mutable_destroy()->mutable_volumes() = *list;
+  }
+  operatorOperation(exchange, slave->second, std::move(operation), principal);
+}
+
+void Master::operatorOperation(std::shared_ptr<http::Exchange> exchange,
+                               const std::string& agent_id, Operation operation,
+                               const std::optional<std::string>& principal) {
+  auto reply = [&](status code, std::string body = {}) {
+    exchange->respond(http::makeResponse(code, std::move(body)));
+  };
+  AgentRecord* agent = findAgent(agent_id);
+  if (!agent) return reply(status::bad_request, "No agent found with specified ID");
+  if (auto problem = fakes::validateAndUpgradeResources(&operation))
+    return reply(status::bad_request, *problem);
+
+  Problem problem;
+  std::string prefix;
+  switch (operation.type()) {
+    case Operation::RESERVE:
+      problem =
+          validation::validateReserve(operation.reserve(), principal, agent->capabilities, nullptr);
+      prefix = "Invalid RESERVE operation on agent " + stringify(*agent) + ": ";
+      break;
+    case Operation::UNRESERVE:
+      problem = validation::validateUnreserve(operation.unreserve(), nullptr, flags_.faults);
+      prefix = "Invalid UNRESERVE operation: ";
+      break;
+    case Operation::CREATE:
+      problem = validation::validateCreate(operation.create(), agent->checkpointed, principal,
+                                           agent->capabilities, nullptr, true, flags_.faults);
+      prefix = "Invalid CREATE operation on agent " + stringify(*agent) + ": ";
+      break;
+    case Operation::DESTROY: {
+      auto used = usedByFramework(resourceUses(*agent), flags_.faults);
+      if (flags_.faults.has(fakes::Fault::kEndpointDestroyIgnoresUse)) used.clear();
+      problem = validation::validateDestroy(operation.destroy(), agent->checkpointed, used, nullptr);
+      prefix = "Invalid DESTROY operation: ";
+      break;
+    }
+    case Operation::GROW_VOLUME:
+      problem = validation::validateGrowVolume(operation.grow_volume(), agent->capabilities);
+      prefix = "Invalid GROW_VOLUME operation on agent " + stringify(*agent) + ": ";
+      break;
+    case Operation::SHRINK_VOLUME:
+      problem = validation::validateShrinkVolume(operation.shrink_volume(), agent->capabilities);
+      prefix = "Invalid SHRINK_VOLUME operation on agent " + stringify(*agent) + ": ";
+      break;
+    default:
+      return reply(status::bad_request, "Unsupported operation");
+  }
+  if (problem) return reply(status::bad_request, prefix + *problem);
+  // PV-DESTROY-4, SV-HTTP-1: refused by --acls.
+  if (unauthorized(principal, operation)) return reply(status::forbidden);
+
+  // Http::_operation.
+  auto conversions = conversionsFor(operation);
+  if (!conversions) {
+    return reply(status::bad_request, "Invalid " + Operation::Type_Name(operation.type()) +
+                                          " operation: " + conversions.error());
+  }
+  Resources required;
+  for (const auto& conversion : *conversions) required += conversion.consumed;
+
+  // Rescind offers, one at a time, until what they held covers the
+  // operation; their frameworks get a default (5 s) refusal filter.
+  Resources recovered;
+  for (const auto& offer_id : std::set<std::string>(agent->offers)) {
+    Resources offered = offers_.at(offer_id).resources.unallocate();
+    if (required - offered == required) continue;
+    recovered += offered;
+    required -= offered;
+    auto& offer = offers_.at(offer_id);
+    if (FrameworkRecord* framework = findFramework(offer.framework_id)) {
+      addFilter(*framework, offer.role, agent->id, offer.resources, 5.0);
+    }
+    rescindOffer(offer_id);
+    if (applyConversions(recovered, *conversions)) break;
+  }
+
+  // Allocator::updateAvailable: the operation must apply to what the agent
+  // has available (SV-HTTP-3 says what that is per profile).
+  auto applied = applyConversions(availableToOperator(view(), *agent), *conversions);
+  if (!applied) {
+    if (operation.type() == Operation::DESTROY && profile_.destroy_conflict_says_does_not_exist) {
+      return reply(status::conflict, "Invalid DESTROY Operation: Persistent volume does not exist");
+    }
+    return reply(status::conflict, applied.error());
+  }
+  applyToAgent(*agent, operation);
+  log::info("applied ", Operation::Type_Name(operation.type()), " from the operator API on agent ",
+            agent->id);
+  reply(status::accepted);
+}
+
+void Master::operatorApi(std::shared_ptr<http::Exchange> exchange) {
+  const auto& request = exchange->request();
+  auto reply = [&](status code, std::string body = {}) {
+    exchange->respond(http::makeResponse(code, std::move(body)));
+  };
   auto decoded = decodeApiRequest<v1master::Call>(exchange, kReadWriteRealm,
                                                   flags_.authenticate_http_readwrite);
   if (!decoded) return;
