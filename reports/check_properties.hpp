@@ -7,6 +7,8 @@
 //   "asserted"               the clause ids it asserted in this run, space separated
 //   "skipped part <clause>"  why it skipped (part of) that clause
 //   "not asserted"           the ids it names but neither asserted nor skipped
+//   "not run"                why it never ran: the run had stopped (a process of
+//                            the run died), with what stopped it
 
 namespace svh::reports {
 
@@ -14,5 +16,6 @@ inline constexpr const char* kOutcomePrefix = "outcome ";
 inline constexpr const char* kAssertedKey = "asserted";
 inline constexpr const char* kSkippedPartPrefix = "skipped part ";
 inline constexpr const char* kNotAssertedKey = "not asserted";
+inline constexpr const char* kNotRunKey = "not run";
 
 }  // namespace svh::reports

@@ -68,7 +68,7 @@ Shown shownOf(const RunRecord& run, const std::string& check_name, const std::st
   bool ran = false, failed = false, asserted = false, passed = false;
   std::string skipped_part;
   for (const auto& check : run.checks) {
-    if (check.name != check_name) continue;
+    if (check.name != check_name || check.verdict == Verdict::kNotRun) continue;
     ran = true;
     failed |= check.verdict == Verdict::kFailed;
     if (check.verdict != Verdict::kPassed) continue;
@@ -94,7 +94,9 @@ void writeSummary(std::ostream& out, const RunRecord& run) {
   out << "<p class=\"banner " << banner << "\">exit " << run.exit_code << ": "
       << htmlEscape(run.exit_meaning) << " &mdash; " << counts.total()
       << " checks: " << counts.passed << " passed, " << counts.failed << " failed, "
-      << counts.skipped << " skipped in " << seconds(run.seconds) << "</p>\n<table>\n";
+      << counts.skipped << " skipped"
+      << (counts.not_run > 0 ? ", " + std::to_string(counts.not_run) + " not run" : "") << " in "
+      << seconds(run.seconds) << "</p>\n<table>\n";
   out << "<tr><th>started</th><td>" << htmlEscape(run.started_at) << "</td></tr>\n";
   for (const auto& [key, value] : run.settings) {
     out << "<tr><th>" << htmlEscape(key) << "</th><td><code>" << htmlEscape(value)
@@ -155,7 +157,7 @@ void writeChecks(std::ostream& out, const RunRecord& run) {
       for (const auto& m : check.mirrors) out << " " << htmlEscape(m);
       out << "</small>";
     }
-    out << "</td><td class=\"" << verdict << "\">" << verdict << "</td><td>";
+    out << "</td><td class=\"" << cssClass(verdict) << "\">" << verdict << "</td><td>";
     // Each clause as the check showed it: asserted (plain), asserted with
     // a part skipped, skipped, or named and not asserted.
     for (const auto& id : check.clauses) {

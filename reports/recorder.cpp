@@ -76,6 +76,9 @@ void RunRecorder::OnTestEnd(const ::testing::TestInfo& info) {
       check.asserted = splitIds(property.value());
     } else if (key == kNotAssertedKey) {
       check.not_asserted = splitIds(property.value());
+    } else if (key == kNotRunKey) {
+      check.verdict = Verdict::kNotRun;
+      check.skip_reason = property.value();
     }
   }
   record_.checks.push_back(std::move(check));

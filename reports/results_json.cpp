@@ -15,7 +15,8 @@ nlohmann::ordered_json resultsJson(const RunRecord& run) {
   out["counts"] = {{"checks", counts.total()},
                    {"passed", counts.passed},
                    {"failed", counts.failed},
-                   {"skipped", counts.skipped}};
+                   {"skipped", counts.skipped},
+                   {"not_run", counts.not_run}};
   auto& checks = out["checks"] = nlohmann::ordered_json::array();
   for (const auto& check : run.checks) {
     nlohmann::ordered_json c;

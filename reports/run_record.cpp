@@ -12,6 +12,8 @@ const char* verdictName(Verdict verdict) {
       return "failed";
     case Verdict::kSkipped:
       return "skipped";
+    case Verdict::kNotRun:
+      return "not run";
   }
   return "?";
 }
@@ -74,6 +76,8 @@ ClauseStanding standingOf(const RunRecord& run, const ClauseRecord& clause) {
       case Verdict::kSkipped:
         seen.skipped = true;
         break;
+      case Verdict::kNotRun:  // no evidence either way
+        break;
       case Verdict::kPassed:
         if (check.hasAsserted(clause.id)) {
           seen.asserted = true;
@@ -98,6 +102,8 @@ ClauseStanding mirrorStandingOf(const RunRecord& run, const ClauseRecord& test) 
         break;
       case Verdict::kSkipped:
         seen.skipped = true;
+        break;
+      case Verdict::kNotRun:  // no evidence either way
         break;
       case Verdict::kPassed:
         if (!check.asserted.empty()) {
@@ -153,6 +159,9 @@ Counts countChecks(const RunRecord& run) {
         break;
       case Verdict::kSkipped:
         ++counts.skipped;
+        break;
+      case Verdict::kNotRun:
+        ++counts.not_run;
         break;
     }
   }

@@ -10,8 +10,9 @@
 
 namespace svh::reports {
 
-enum class Verdict { kPassed, kFailed, kSkipped };
-const char* verdictName(Verdict verdict);  // "passed", "failed", "skipped"
+// kNotRun: never ran because the run had stopped (a process of the run died).
+enum class Verdict { kPassed, kFailed, kSkipped, kNotRun };
+const char* verdictName(Verdict verdict);  // "passed", "failed", "skipped", "not run"
 
 struct CheckRecord {
   std::string name;   // "Area.Name"
@@ -82,8 +83,8 @@ std::vector<std::string> assertedBy(const RunRecord& run, const std::string& cla
 std::vector<std::string> skipReasonsFor(const RunRecord& run, const std::string& clause);
 
 struct Counts {
-  int passed = 0, failed = 0, skipped = 0;
-  int total() const { return passed + failed + skipped; }
+  int passed = 0, failed = 0, skipped = 0, not_run = 0;
+  int total() const { return passed + failed + skipped + not_run; }
 };
 Counts countChecks(const RunRecord& run);
 

@@ -6,6 +6,7 @@
 
 #include "harness/scenario/cleanup.hpp"
 #include "harness/scenario/files.hpp"
+#include "harness/util/run_liveness.hpp"
 #include "reports/check_properties.hpp"
 
 namespace svh::suites {
@@ -57,6 +58,16 @@ std::vector<std::filesystem::path> clusterLogs() {
   return logs;
 }
 
+// Whether a failure of the running check already says `text`.
+bool failureMentions(const std::string& text) {
+  const auto* result = ::testing::UnitTest::GetInstance()->current_test_info()->result();
+  for (int i = 0; i < result->total_part_count(); ++i) {
+    const auto& part = result->GetTestPartResult(i);
+    if (part.failed() && std::string(part.message()).find(text) != std::string::npos) return true;
+  }
+  return false;
+}
+
 }  // namespace
 
 static int g_serial = 0;  // checks started in this process: keeps names unique across repeats
@@ -68,11 +79,24 @@ void Check::SetUp() {
   if (it != clauseRegistry().end()) RecordProperty("clauses", it->second);
   auto mirrors = mirrorRegistry().find(currentCheck());
   if (mirrors != mirrorRegistry().end()) RecordProperty("mirrors", mirrors->second);
+  // A process of the run died (run_liveness.hpp): the run has stopped, and
+  // this check is not run. Every later one is told so quickly.
+  if (auto death = util::runProcessDeath()) {
+    not_run_ = true;
+    RecordProperty(reports::kNotRunKey, "the run stopped: " + *death);
+    GTEST_SKIP() << "not run: the run stopped: " << *death;
+  }
   if (harness::interrupted()) GTEST_SKIP() << "run interrupted";
   // Could not establish is not violated (Jepsen): without a cluster no
   // check has a verdict, and svharness exits 3, not 1.
   if (!harness::clusterStartError().empty()) {
     GTEST_SKIP() << "the cluster did not start: " << harness::clusterStartError();
+  }
+  // One that died since the last check fails this one, naming it.
+  try {
+    util::checkRunAlive();
+  } catch (const util::RunProcessDied& e) {
+    FAIL() << e.what();
   }
   // Where each log ends now: TearDown keeps what this check added.
   for (const auto& log : clusterLogs()) {
@@ -82,11 +106,22 @@ void Check::SetUp() {
 }
 
 void Check::TearDown() {
+  if (not_run_) return;
   recordEvidence();
   // Give back what the check reserved, so that later checks (and repeats)
   // find the cluster as it was.
   auto roles = harness::takeRoles();
-  if (!roles.empty() && harness::clusterStartError().empty()) {
+  // Nothing to give back to a cluster a process of which died: the run ends.
+  bool alive = true;
+  try {
+    util::checkRunAlive();
+  } catch (const util::RunProcessDied& e) {
+    alive = false;
+    // The check in progress names the death, even where it failed first on
+    // what the death caused (an event stream that broke with its master).
+    if (!failureMentions(e.what())) ADD_FAILURE() << e.what();
+  }
+  if (!roles.empty() && harness::clusterStartError().empty() && alive) {
     std::vector<std::string> agent_ids;
     for (const auto& agent : cluster().agents()) agent_ids.push_back(agent.id);
     for (const auto& role : roles) {

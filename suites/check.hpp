@@ -126,6 +126,7 @@ class Check : public ::testing::Test {
   std::vector<std::pair<std::filesystem::path, std::uintmax_t>> log_marks_;
   std::set<std::string> asserted_;
   std::map<std::string, std::string> skipped_;  // clause -> why (the first reason given)
+  bool not_run_ = false;  // SetUp found that the run had stopped
 };
 
 }  // namespace svh::suites

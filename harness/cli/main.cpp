@@ -21,6 +21,7 @@
 #include "harness/cluster/environment.hpp"
 #include "harness/cluster/janitor.hpp"
 #include "harness/scenario/scenario_loader.hpp"
+#include "harness/util/run_liveness.hpp"
 #include "reports/recorder.hpp"
 #include "reports/write_reports.hpp"
 #include "suites/check.hpp"
@@ -57,6 +58,7 @@ void watchSignals(sigset_t signals) {
 int exitCode(int gtest_status, bool strict) {
   const auto* unit = ::testing::UnitTest::GetInstance();
   if (!svh::harness::clusterStartError().empty()) return 3;
+  if (svh::util::runProcessDeath()) return 3;  // the run stopped: no verdict on what followed
   if (svh::harness::interrupted()) return 130;
   if (unit->failed_test_count() > 0 || gtest_status != 0) return 1;
   if (!svh::harness::teardownProblems().empty()) return 3;
@@ -137,6 +139,9 @@ int main(int argc, char** argv) {
   if (!svh::harness::clusterStartError().empty()) {
     std::fprintf(stderr, "svharness: cannot start the cluster: %s\n",
                  svh::harness::clusterStartError().c_str());
+  }
+  if (auto death = svh::util::runProcessDeath()) {
+    std::fprintf(stderr, "svharness: the run stopped: %s\n", death->c_str());
   }
   int code = exitCode(status, args.strict);
 

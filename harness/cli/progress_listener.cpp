@@ -27,7 +27,14 @@ void ProgressListener::OnTestEnd(const ::testing::TestInfo& info) {
   const auto* result = info.result();
   double seconds = static_cast<double>(result->elapsed_time()) / 1000.0;
   const char* verdict = "PASS";
-  if (result->Skipped()) {
+  bool not_run = false;
+  for (int i = 0; i < result->test_property_count(); ++i) {
+    not_run |= result->GetTestProperty(i).key() == std::string(reports::kNotRunKey);
+  }
+  if (not_run) {
+    verdict = "NOT RUN";
+    ++skipped_;
+  } else if (result->Skipped()) {
     verdict = "SKIP";
     ++skipped_;
   } else if (result->Failed()) {

@@ -1,7 +1,9 @@
 #include "harness/client/scheduler_client.hpp"
 
+#include <algorithm>
 #include <sstream>
 
+#include "harness/util/run_liveness.hpp"
 #include "harness/wire/json_codec.hpp"
 #include "harness/wire/uuid.hpp"
 
@@ -11,6 +13,10 @@ namespace {
 
 constexpr const char* kJson = "application/json";
 constexpr const char* kProtobuf = "application/x-protobuf";
+
+// How often a wait looks whether a process of the run died
+// (run_liveness.hpp); events themselves wake it at once.
+constexpr auto kLivenessSlice = std::chrono::milliseconds(100);
 
 std::string ms(std::chrono::milliseconds duration) {
   std::ostringstream out;
@@ -257,8 +263,9 @@ Event SchedulerClient::await(const std::function<bool(const Event&)>& match,
       }
     }
     checked = pending_.size();
+    util::checkRunAlive();
     if (ended_ || Clock::now() >= deadline) break;
-    arrived_.wait_until(lock, deadline);
+    arrived_.wait_until(lock, std::min(deadline, Clock::now() + kLivenessSlice));
   }
   std::string seen;
   for (const auto& event : pending_) seen += "\n    " + describe(event);
@@ -271,7 +278,11 @@ Event SchedulerClient::await(const std::function<bool(const Event&)>& match,
 
 std::optional<Event> SchedulerClient::next(std::chrono::milliseconds timeout) {
   std::unique_lock lock(mutex_);
-  arrived_.wait_for(lock, timeout, [&] { return !pending_.empty() || ended_; });
+  const auto deadline = Clock::now() + timeout;
+  while (pending_.empty() && !ended_ && Clock::now() < deadline) {
+    util::checkRunAlive();
+    arrived_.wait_until(lock, std::min(deadline, Clock::now() + kLivenessSlice));
+  }
   if (pending_.empty()) return std::nullopt;
   Event event = std::move(pending_.front());
   pending_.pop_front();

@@ -186,6 +186,23 @@ void Cluster::adoptExternalAgents() {
   }
 }
 
+std::optional<std::string> Cluster::deadProcess() {
+  if (stopped_) return std::nullopt;
+  auto died = [](ChildProcess& process) -> std::optional<std::string> {
+    if (process.running()) return std::nullopt;
+    return process.name() + " exited with code " + std::to_string(process.exitCode().value_or(-1)) +
+           " (its log: " + process.log().string() + ")";
+  };
+  if (master_) {
+    if (auto death = died(*master_)) return death;
+  }
+  for (auto& agent : agents_) {
+    if (!agent.process) continue;
+    if (auto death = died(*agent.process)) return death;
+  }
+  return std::nullopt;
+}
+
 void Cluster::restartAgent(std::size_t index, bool crash) {
   auto& agent = agents_.at(index);
   if (!agent.local()) throw HarnessError("cannot restart external agent " + agent.id);

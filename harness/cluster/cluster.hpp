@@ -83,6 +83,11 @@ class Cluster {
   // The same for the bundled master, on the same port (agents reconnect).
   void restartMaster(bool crash = false);
 
+  // The first of the processes this cluster started (the bundled master, its
+  // svh-agents) found dead when it should run: "svh-agent-0 exited with
+  // code 137"; nullopt while all run. A restart's own stop is not a death.
+  std::optional<std::string> deadProcess();
+
   // Stops agents, then the master, checks that no mount is left under the
   // run dir and removes it. Returns what had to be forced (empty if clean).
   std::vector<std::string> stop();

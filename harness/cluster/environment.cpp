@@ -2,6 +2,8 @@
 
 #include <mutex>
 
+#include "harness/util/run_liveness.hpp"
+
 namespace svh::harness {
 
 namespace {
@@ -58,12 +60,19 @@ void ClusterEnvironment::SetUp() {
     auto started = Cluster::start(options);
     std::lock_guard lock(g_cluster_mutex);
     g_cluster = std::move(started);
+    // From now on a wait that finds a process of the run dead fails at once,
+    // and the run stops (run_liveness.hpp, check.cpp).
+    util::setLivenessProbe([]() -> std::optional<std::string> {
+      std::lock_guard lock(g_cluster_mutex);
+      return g_cluster ? g_cluster->deadProcess() : std::nullopt;
+    });
   } catch (const std::exception& e) {
     g_start_error = e.what();
   }
 }
 
 void ClusterEnvironment::TearDown() {
+  util::setLivenessProbe({});
   std::unique_ptr<Cluster> cluster;
   {
     std::lock_guard lock(g_cluster_mutex);

@@ -5,6 +5,7 @@
 
 #include "harness/client/scheduler_client.hpp"
 #include "harness/util/eventually.hpp"
+#include "harness/util/run_liveness.hpp"
 
 namespace svh::harness {
 
@@ -12,7 +13,13 @@ namespace {
 
 template <typename Ready>
 bool poll(Ready&& ready, std::chrono::milliseconds timeout) {
-  return util::eventually(std::forward<Ready>(ready), timeout, std::chrono::milliseconds(5));
+  // A process of the run that dies ends the wait at once (run_liveness.hpp).
+  return util::eventually(
+      [&] {
+        util::checkRunAlive();
+        return ready();
+      },
+      timeout, std::chrono::milliseconds(5));
 }
 
 }  // namespace

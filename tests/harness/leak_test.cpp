@@ -4,38 +4,14 @@
 
 #include <signal.h>
 
-#include <fstream>
-#include <regex>
-
 #include <gtest/gtest.h>
 
-#include "harness/cluster/cluster.hpp"
-#include "harness/cluster/janitor.hpp"
 #include "run_support.hpp"
 
 namespace svh::test {
 namespace {
 
 using namespace std::chrono_literals;
-
-// The run dir, read from the agent's log ("... work_dir=<run>/agent-0").
-std::filesystem::path runDirOf(const std::filesystem::path& report) {
-  std::regex pattern("work_dir=(\\S+)/agent-0");
-  std::smatch match;
-  std::string log = readFile(report / "logs" / "agent-0.log");
-  if (!std::regex_search(log, match, pattern)) return {};
-  return match[1].str();
-}
-
-void expectNothingLeft(const std::filesystem::path& run_dir) {
-  ASSERT_FALSE(run_dir.empty());
-  EXPECT_TRUE(eventually([&] { return harness::processesOfRun(run_dir).empty(); }, 30s))
-      << "processes of " << run_dir << " still running";
-  EXPECT_TRUE(eventually([&] { return harness::mountsUnder(run_dir).empty(); }, 30s))
-      << "mounts left under " << run_dir;
-  EXPECT_TRUE(eventually([&] { return !std::filesystem::exists(run_dir); }, 30s))
-      << run_dir << " was not removed";
-}
 
 class Leaks : public ::testing::TestWithParam<int> {};
 

@@ -6,7 +6,13 @@
 #include <cstdlib>
 #include <fstream>
 #include <sstream>
+#include <regex>
 #include <thread>
+
+#include <gtest/gtest.h>
+
+#include "harness/cluster/cluster.hpp"
+#include "harness/cluster/janitor.hpp"
 
 namespace svh::test {
 
@@ -94,5 +100,33 @@ std::optional<int> Running::awaitExit(std::chrono::milliseconds timeout) {
 void Running::signal(int sig) { ::kill(child_.id(), sig); }
 
 pid_t Running::pid() { return child_.id(); }
+
+std::filesystem::path runDirOf(const std::filesystem::path& report_dir) {
+  std::regex pattern("work_dir=(\\S+)/agent-0");
+  std::smatch match;
+  std::string log = readFile(report_dir / "logs" / "agent-0.log");
+  if (!std::regex_search(log, match, pattern)) return {};
+  return match[1].str();
+}
+
+pid_t pidOfRun(const std::filesystem::path& run_dir, const std::string& program) {
+  for (int pid : harness::processesOfRun(run_dir)) {
+    std::error_code ec;
+    auto exe = std::filesystem::read_symlink("/proc/" + std::to_string(pid) + "/exe", ec);
+    if (!ec && exe.filename() == program) return pid;
+  }
+  return -1;
+}
+
+void expectNothingLeft(const std::filesystem::path& run_dir) {
+  using namespace std::chrono_literals;
+  ASSERT_FALSE(run_dir.empty());
+  EXPECT_TRUE(eventually([&] { return harness::processesOfRun(run_dir).empty(); }, 30s))
+      << "processes of " << run_dir << " still running";
+  EXPECT_TRUE(eventually([&] { return harness::mountsUnder(run_dir).empty(); }, 30s))
+      << "mounts left under " << run_dir;
+  EXPECT_TRUE(eventually([&] { return !std::filesystem::exists(run_dir); }, 30s))
+      << run_dir << " was not removed";
+}
 
 }  // namespace svh::test

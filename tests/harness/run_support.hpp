@@ -58,6 +58,16 @@ class Running {
 };
 
 std::string readFile(const std::filesystem::path& path);
+
+// The run dir of an svharness run, read from its agent's log
+// ("... work_dir=<run>/agent-0"); empty if not there yet.
+std::filesystem::path runDirOf(const std::filesystem::path& report_dir);
+// The pid of the run's process running `program` (svh-agent, svh-master); -1
+// if none.
+pid_t pidOfRun(const std::filesystem::path& run_dir, const std::string& program);
+// Fails the test unless, within a deadline, no process of the run is left,
+// no mount under its dir, and the dir itself is gone.
+void expectNothingLeft(const std::filesystem::path& run_dir);
 std::size_t lineCount(const std::string& text);
 
 // Polls `done` until it holds or the deadline passes.
