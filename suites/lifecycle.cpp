@@ -40,10 +40,13 @@ SVH_CHECK(Lifecycle, CreateShareLaunchDestroy,
   // A writer (RW) and a reader (RO) on the one volume, in one ACCEPT. The
   // reader checks that it sees the writer's file and (where RO is enforced)
   // cannot write, and then stays; had it found otherwise it would have
-  // failed, which the end of the story would show.
+  // failed, which the end of the story would show. The writer also leaves
+  // what a careless wipe misses (a dot-file, a nested directory, a
+  // symlink), for the DESTROY at the end (H-DATA-3).
   const std::string refused = no_ro ? "true" : expectWriteRefused("data/g");
   auto writer = task("writer").on(agent.id).uses(shared).command(
-      "echo hello > data/f && i=0 && while true; do echo $i >> data/beat; i=$((i+1)); "
+      "echo hello > data/f && echo hidden > data/.hidden && mkdir -p data/d/e && "
+      "echo deep > data/d/e/f && ln -s f data/link && i=0 && while true; do echo $i >> data/beat; i=$((i+1)); "
       "sleep 0.1; done");
   auto reader =
       task("reader")
@@ -109,7 +112,8 @@ SVH_CHECK(Lifecycle, CreateShareLaunchDestroy,
               "the destroyed volume's data to leave the agent (H-DATA-3)");
     asserted("H-DATA-3");
   }
-  // A volume created again with the id starts empty.
+  // A volume created again with the id starts empty: none of the old
+  // volume's entries, hidden or nested, are there.
   fw.accept(offer, {create({shared})});
   offer = fw.awaitOffer(hasSharedVolume("v1"), "an offer with v1 created again");
   auto looker = task("looker").on(agent.id).uses(shared).command(

@@ -368,4 +368,30 @@ SVH_CHECK(RoEnforcement, EachTaskGetsTheModeOfItsOwnResource,
   fw.teardown();
 }
 
+// H-RO-3 on the other launch path: a task of a task group (LAUNCH_GROUP, run
+// as Mesos's default executor runs it) gets the mode of its own resource
+// too. The task checks that its write is refused; a later RW task, that
+// nothing was written.
+SVH_CHECK(RoEnforcement, ATaskOfAGroupGetsTheModeOfItsOwnResource, "H-RO-3 SV-RO-2") {
+  Framework fw(cluster().master(), {.role = role_, .content_type = runOptions().content_type});
+  fw.subscribe();
+  auto offer = createVolume(fw, "v1");
+  auto member = task("group-ro")
+                    .on(agent().id)
+                    .uses(shared("v1").readOnly())
+                    .command(expectWriteRefused("data/g"));
+  fw.accept(offer, {launchGroup(unique("executor"), {member})});
+  expectTaskPasses(fw, agent(), member.taskId(),
+                   "H-RO-3: a task of a task group could write to the volume its resource names "
+                   "RO");
+  asserted("SV-RO-2");
+  auto checker = task("checker")
+                     .on(agent().id)
+                     .uses(shared("v1"))
+                     .command(expectInTask("[ ! -e data/g ]", "no write of the group's RO task"));
+  if (!runToEnd(fw, nextOffer(fw, "v1"), {checker})) GTEST_SKIP() << no_probe_;
+  asserted("H-RO-3");
+  fw.teardown();
+}
+
 }  // namespace svh::suites

@@ -74,6 +74,7 @@ Agent::Agent(asio::io_context& io, AgentFlags flags)
     options.backing = backing();
     options.mountpoint = flags_.work_dir / "mnt";
     options.trace_file = flags_.work_dir / "trace.jsonl";
+    options.faults = flags_.faults;
     try {
       disk_ = disk::FuseDisk::mount(options);
     } catch (const disk::DiskError& e) {
@@ -84,6 +85,7 @@ Agent::Agent(asio::io_context& io, AgentFlags flags)
   }
   // Volumes already checkpointed must exist (a fresh work dir after a
   // checkpoint was copied, say).
+  if (flags_.faults.has(fakes::Fault::kRestartWipesVolumes)) syncVolumes(backing(), checkpointed_, {});
   syncVolumes(backing(), Resources(), checkpointed_);
   std::filesystem::create_directories(metaDir(), ec);
   if (ec) throw AgentStartError(3, "cannot create " + metaDir().string() + ": " + ec.message());
@@ -372,7 +374,7 @@ void Agent::checkpointResources(const google::protobuf::RepeatedPtrField<mesos::
     log::error("ignoring checkpointed resources that do not fit this agent: ", total.error());
     return;
   }
-  auto changes = syncVolumes(backing(), checkpointed_, next);
+  auto changes = syncVolumes(backing(), checkpointed_, next, flags_.faults);
   for (const auto& path : changes.created) log::info("created volume ", path.string());
   for (const auto& path : changes.removed) log::info("removed volume ", path.string());
   for (const auto& resized : changes.resized) resizeVolume(resized);

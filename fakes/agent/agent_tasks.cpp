@@ -207,6 +207,7 @@ void Agent::launch(Task& task) {
       view.volume_dir = volume_dir;
       view.mode = resource.disk().volume().mode() == mesos::v1::Volume::RO ? disk::Mode::RO
                                                                            : disk::Mode::RW;
+      if (task.in_group && flags_.faults.has(fakes::Fault::kTaskGroupIgnoresRo)) view.mode = disk::Mode::RW;
       view.task_id = task_id;
       view.volume_id = resource.disk().persistence().id();
       view.quota_bytes = megabytesToBytes(resource.scalar().value());

@@ -17,8 +17,24 @@ std::filesystem::path volumePath(const std::filesystem::path& backing,
          safeName(volume.disk().persistence().id());
 }
 
+namespace {
+
+// The seeded fault destroy-leaves-hidden-files: a wipe written as
+// `rm -rf dir/* && rmdir dir`, whose glob skips dot-files, so the rmdir
+// fails and they stay.
+void removeAsAGlobWould(const std::filesystem::path& dir, std::error_code& ec) {
+  for (const auto& entry : std::filesystem::directory_iterator(dir, ec)) {
+    if (entry.path().filename().string().rfind('.', 0) == 0) continue;
+    std::filesystem::remove_all(entry.path(), ec);
+    if (ec) return;
+  }
+  if (!ec) std::filesystem::remove(dir, ec);
+}
+
+}  // namespace
+
 VolumeChanges syncVolumes(const std::filesystem::path& backing, const fakes::Resources& before,
-                          const fakes::Resources& after) {
+                          const fakes::Resources& after, const fakes::Faults& faults) {
   // Path -> size in MB (a volume is one entry, whatever its share count).
   auto paths = [&](const fakes::Resources& resources) {
     std::map<std::filesystem::path, std::pair<std::string, double>> out;
@@ -50,7 +66,11 @@ VolumeChanges syncVolumes(const std::filesystem::path& backing, const fakes::Res
   for (const auto& [path, volume] : old_paths) {
     if (new_paths.count(path)) continue;
     std::error_code ec;
-    std::filesystem::remove_all(path, ec);
+    if (faults.has(fakes::Fault::kDestroyLeavesHiddenFiles)) {
+      removeAsAGlobWould(path, ec);
+    } else {
+      std::filesystem::remove_all(path, ec);
+    }
     if (ec) {
       changes.errors.push_back("cannot remove volume " + path.string() + ": " + ec.message());
     } else {

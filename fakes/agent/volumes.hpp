@@ -10,6 +10,7 @@
 #include <vector>
 
 #include "fakes/common/resources.hpp"
+#include "fakes/common/seeded_faults.hpp"
 
 namespace svh::agent {
 
@@ -37,7 +38,8 @@ struct VolumeChanges {
 // with a Mesos agent, whose disk isolators apply a volume's size to the
 // containers that use it (Slave::syncCheckpointedResources only creates and
 // deletes directories).
+// `faults`: the seeded fault destroy-leaves-hidden-files (seeded_faults.hpp).
 VolumeChanges syncVolumes(const std::filesystem::path& backing, const fakes::Resources& before,
-                          const fakes::Resources& after);
+                          const fakes::Resources& after, const fakes::Faults& faults = {});
 
 }  // namespace svh::agent

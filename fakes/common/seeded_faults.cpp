@@ -8,6 +8,7 @@ namespace {
 
 using F = Fault;
 constexpr FaultSite kMaster = FaultSite::kMaster;
+constexpr FaultSite kAgent = FaultSite::kAgent;
 
 std::vector<SeededFault> catalogue() {
   return {
@@ -99,6 +100,26 @@ std::vector<SeededFault> catalogue() {
        "In the mesos-1.1 profile, /destroy-volumes of a shared volume held in several offers "
        "answers 202 and leaves stale offers, as HEAD does, instead of 409.",
        {"--profile", "mesos-1.1"}},
+      // ---- svh-agent: RO on the FUSE disk
+      {F::kRoAllowsSetattr, "ro-allows-setattr", kAgent, "H-RO-1",
+       "A task whose volume is RO can chmod, chown, truncate and set the times of its files."},
+      {F::kRoAllowsXattrChanges, "ro-allows-xattr-changes", kAgent, "H-RO-1",
+       "A task whose volume is RO can set and remove extended attributes of its files."},
+      {F::kRoAllowsRenameAndLink, "ro-allows-rename-and-link", kAgent, "H-RO-1",
+       "A task whose volume is RO can rename and hard-link files within it."},
+      {F::kRoAllowsCreate, "ro-allows-create", kAgent, "H-RO-1",
+       "A task whose volume is RO can create new files in it (open with O_CREAT)."},
+      {F::kRoAllowsNewNodes, "ro-allows-new-nodes", kAgent, "H-RO-1",
+       "A task whose volume is RO can make directories and device nodes or FIFOs in it."},
+      // ---- svh-agent: launch paths and volume data
+      {F::kTaskGroupIgnoresRo, "task-group-ignores-ro", kAgent, "H-RO-3",
+       "A task of a task group (LAUNCH_GROUP) can write to a volume its resource names RO; "
+       "command tasks are still held to RO."},
+      {F::kDestroyLeavesHiddenFiles, "destroy-leaves-hidden-files", kAgent, "H-DATA-3",
+       "A destroyed volume's hidden files stay on the agent, and a volume created again with "
+       "its id holds them."},
+      {F::kRestartWipesVolumes, "restart-wipes-volumes", kAgent, "H-DATA-2",
+       "After the agent restarts, its volumes are empty: what tasks wrote before is gone."},
   };
 }
 

@@ -52,6 +52,16 @@ enum class Fault : std::uint8_t {
   kV11DestroyIgnoresPendingTasks,
   kV11CreateSharedNeedsCapability,
   kV11OperatorSeesSharedAsAvailable,
+  // ---- svh-agent: RO on the FUSE disk, one request handler each
+  kRoAllowsSetattr,
+  kRoAllowsXattrChanges,
+  kRoAllowsRenameAndLink,
+  kRoAllowsCreate,
+  kRoAllowsNewNodes,
+  // ---- svh-agent: launch paths and volume data
+  kTaskGroupIgnoresRo,
+  kDestroyLeavesHiddenFiles,
+  kRestartWipesVolumes,
   kCount  // not a fault: the number of faults
 };
 

@@ -44,6 +44,21 @@ TEST(SeededFaults, ParsesAListForOneProcess) {
   auto elsewhere = Faults::parse("destroy-no-rescind", FaultSite::kAgent);
   ASSERT_FALSE(elsewhere.ok());
   EXPECT_EQ(elsewhere.error(), "fault 'destroy-no-rescind' is planted in svh-master, not here");
+
+  auto agent = Faults::parse("ro-allows-setattr,restart-wipes-volumes", FaultSite::kAgent);
+  ASSERT_TRUE(agent.ok()) << agent.error();
+  EXPECT_TRUE(agent->has(Fault::kRoAllowsSetattr));
+  EXPECT_TRUE(agent->has(Fault::kRestartWipesVolumes));
+  auto not_master = Faults::parse("task-group-ignores-ro", FaultSite::kMaster);
+  ASSERT_FALSE(not_master.ok());
+  EXPECT_EQ(not_master.error(), "fault 'task-group-ignores-ro' is planted in svh-agent, not here");
+}
+
+TEST(SeededFaults, BothProcessesHaveFaults) {
+  int master = 0, agent = 0;
+  for (const auto& f : seededFaults()) ++(f.site == FaultSite::kMaster ? master : agent);
+  EXPECT_GT(master, 0);
+  EXPECT_GT(agent, 0);
 }
 
 }  // namespace

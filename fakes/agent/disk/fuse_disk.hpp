@@ -41,6 +41,8 @@
 #include <string>
 #include <string_view>
 
+#include "fakes/common/seeded_faults.hpp"
+
 namespace svh::agent::disk {
 
 enum class Mode { RW, RO };
@@ -73,6 +75,8 @@ struct DiskOptions {
   // Called on a FUSE thread before each request through a view is served
   // (fault injection, tests). Must be thread-safe; may block.
   std::function<void(const OpEvent&)> op_hook;
+  // Seeded faults of the RO checks (fakes/common/seeded_faults.hpp).
+  fakes::Faults faults;
 };
 
 // Everything FuseDisk throws: a one-line message saying what to do.

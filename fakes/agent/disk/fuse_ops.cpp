@@ -23,6 +23,8 @@
 namespace svh::agent::disk {
 namespace {
 
+using fakes::Fault;
+
 DiskFs& fsOf(fuse_req_t req) {
   return *static_cast<DiskFs*>(fuse_req_userdata(req));
 }
@@ -70,10 +72,13 @@ int admit(const Node& n) {
 }
 
 // The same for a request that involves two views (rename, link).
-int admitPair(const Node& a, const Node& b) {
+// `check_mode` is false only under the seeded fault ro-allows-rename-and-link.
+int admitPair(const Node& a, const Node& b, bool check_mode = true) {
   if (a.error != 0) return a.error;
   if (b.error != 0) return b.error;
-  if (a.inode->view->mode == Mode::RO || b.inode->view->mode == Mode::RO) return EROFS;
+  if (check_mode && (a.inode->view->mode == Mode::RO || b.inode->view->mode == Mode::RO)) {
+    return EROFS;
+  }
   return a.inode->view != b.inode->view ? EXDEV : 0;
 }
 
@@ -281,7 +286,7 @@ void opSetattr(fuse_req_t req, fuse_ino_t ino, struct stat* attr, int to_set, fu
   const char* op = setattrOp(to_set);
   Node n = resolve(fs, ino, op);
   if (n.root) return (void)fuse_reply_err(req, EPERM);
-  int err = admit(n);
+  int err = fs.options().faults.has(Fault::kRoAllowsSetattr) ? n.error : admit(n);
   if (err == 0) {
     AsCaller as(callerOf(req));
     err = as.error() != 0 ? as.error() : applySetattr(*n.inode, *attr, to_set, fi);
@@ -318,7 +323,7 @@ void makeEntry(fuse_req_t req, fuse_ino_t parent, const char* name, const char* 
   DiskFs& fs = fsOf(req);
   Node p = resolve(fs, parent, op);
   if (p.root) return (void)fuse_reply_err(req, EPERM);
-  int err = admit(p);
+  int err = fs.options().faults.has(Fault::kRoAllowsNewNodes) ? p.error : admit(p);
   if (err == 0) err = nameError(name);
   fuse_entry_param e{};
   if (err == 0) {
@@ -381,7 +386,7 @@ void opRename(fuse_req_t req, fuse_ino_t parent, const char* name, fuse_ino_t ne
   Node from = resolve(fs, parent, "rename");
   Node to = resolve(fs, newparent, "rename");
   if (from.root || to.root) return (void)fuse_reply_err(req, EPERM);
-  int err = admitPair(from, to);
+  int err = admitPair(from, to, !fs.options().faults.has(Fault::kRoAllowsRenameAndLink));
   if (err == 0) err = nameError(name);
   if (err == 0) err = nameError(newname);
   if (err == 0) {
@@ -403,7 +408,7 @@ void opLink(fuse_req_t req, fuse_ino_t ino, fuse_ino_t newparent, const char* ne
   Node src = resolve(fs, ino, "link");
   Node dst = resolve(fs, newparent, "link");
   if (src.root || dst.root) return (void)fuse_reply_err(req, EPERM);
-  int err = admitPair(src, dst);
+  int err = admitPair(src, dst, !fs.options().faults.has(Fault::kRoAllowsRenameAndLink));
   if (err == 0) err = nameError(newname);
   fuse_entry_param e{};
   if (err == 0) {
@@ -494,7 +499,7 @@ void opCreate(fuse_req_t req, fuse_ino_t parent, const char* name, mode_t mode,
   DiskFs& fs = fsOf(req);
   Node p = resolve(fs, parent, "create");
   if (p.root) return (void)fuse_reply_err(req, EPERM);
-  int err = admit(p);
+  int err = fs.options().faults.has(Fault::kRoAllowsCreate) ? p.error : admit(p);
   if (err == 0) err = nameError(name);
   int fd = -1;
   fuse_entry_param e{};
@@ -745,7 +750,7 @@ void changeXattr(fuse_req_t req, fuse_ino_t ino, const char* op,
   DiskFs& fs = fsOf(req);
   Node n = resolve(fs, ino, op);
   if (n.root) return (void)fuse_reply_err(req, EPERM);
-  int err = admit(n);
+  int err = fs.options().faults.has(Fault::kRoAllowsXattrChanges) ? n.error : admit(n);
   // Extended attributes of symlinks are not supported (user.* ones cannot
   // exist; the /proc path would name the link, not a file).
   if (err == 0 && n.inode->type == S_IFLNK) err = EPERM;
