@@ -44,7 +44,7 @@ SVH_MIRRORS(AgentFeatures, ANonRootTaskUserCanWriteToSharedAndNonSharedVolumes,
             "LinuxFilesystemIsolatorMesosTest.ROOT_UNPRIVILEGED_USER_PersistentVolumes");
 SVH_CHECK(AgentFeatures, ANonRootTaskUserCanWriteToSharedAndNonSharedVolumes, "SV-LAUNCH-10") {
   auto& agent = cluster().agents().front();
-  const std::string role = unique("user");
+  const std::string role = ownRole("user");
   Framework fw(cluster().master(), spec(role));
   fw.subscribe();
   auto shared = volume("v1").role(role).size(32).path("path1").shared();
@@ -67,7 +67,7 @@ SVH_CHECK(AgentFeatures, ANonRootTaskUserCanWriteToSharedAndNonSharedVolumes, "S
 // Without CommandInfo.user the task runs as FrameworkInfo.user.
 SVH_CHECK(AgentFeatures, ATaskWithoutAUserRunsAsItsFrameworksUser, "SV-LAUNCH-10 H-RO-1") {
   auto& agent = cluster().agents().front();
-  const std::string role = unique("user");
+  const std::string role = ownRole("user");
   Framework fw(cluster().master(), spec(role, kUser));
   fw.subscribe();
   auto v1 = volume("v1").role(role).size(32).shared();
@@ -109,7 +109,7 @@ SVH_CHECK(AgentFeatures, ATaskWithoutAUserRunsAsItsFrameworksUser, "SV-LAUNCH-10
 // visitor checks what it sees; only the agent's log line needs our agent.
 SVH_CHECK(AgentFeatures, AVolumeInUseKeepsItsOwnerWhenAnotherUsersTaskStarts, "SV-LAUNCH-10") {
   auto& agent = cluster().agents().front();
-  const std::string role = unique("user");
+  const std::string role = ownRole("user");
   Framework fw(cluster().master(), spec(role));
   fw.subscribe();
   auto v1 = volume("v1").role(role).size(32).shared();

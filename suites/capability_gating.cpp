@@ -27,7 +27,7 @@ SVH_MIRRORS(CapabilityGating, AFrameworkWithoutTheCapabilityIsOfferedAllButShare
 SVH_CHECK(CapabilityGating, AFrameworkWithoutTheCapabilityIsOfferedAllButSharedVolumes,
           "SV-CAP-1") {
   auto& agent = cluster().agents().front();
-  const std::string role = unique("cap");
+  const std::string role = ownRole("cap");
   Framework owner(cluster().master(), capable(role));
   owner.subscribe();
   owner.decline(
@@ -52,7 +52,7 @@ SVH_MIRRORS(CapabilityGating, CreatingASharedVolumeNeedsTheCapability,
             "CreateOperationValidationTest.SharedVolumeBasedOnCapability");
 SVH_CHECK(CapabilityGating, CreatingASharedVolumeNeedsTheCapability, "SV-CAP-2 SV-CREATE-1") {
   auto& agent = cluster().agents().front();
-  const std::string role = unique("cap");
+  const std::string role = ownRole("cap");
   Framework fw(cluster().master(), incapable(role));
   fw.subscribe();
   auto v1 = volume("v1").role(role).size(32).shared();
@@ -101,7 +101,7 @@ SVH_MIRRORS(CapabilityGating, OperatorsCreateSharedVolumesWithoutAnyCapability,
 SVH_CHECK(CapabilityGating, OperatorsCreateSharedVolumesWithoutAnyCapability,
           "SV-CAP-3 SV-CREATE-1 SV-HTTP-1") {
   auto& agent = cluster().agents().front();
-  const std::string role = unique("cap");
+  const std::string role = ownRole("cap");
   auto v1 = volume("v1").role(role).size(32).shared().principal("");
   OperatorClient op(cluster().master());
   auto reserved = op.reserve(agent.id, {v1.reservedDisk()});
@@ -121,7 +121,7 @@ SVH_CHECK(CapabilityGating, AFrameworkThatDropsTheCapabilityStopsSeeingSharedVol
     GTEST_SKIP() << "SV-CAP-4 describes how HEAD re-reads capabilities (profile mesos-1.1)";
   }
   auto& agent = cluster().agents().front();
-  const std::string role = unique("cap");
+  const std::string role = ownRole("cap");
   auto first = capable(role);
   first.failover_timeout = 60;
   Framework fw(cluster().master(), first);
@@ -149,7 +149,7 @@ SVH_CHECK(CapabilityGating, AFrameworkThatDropsTheCapabilityStopsSeeingSharedVol
 SVH_CHECK(CapabilityGating, AFrameworkWithoutTheCapabilityCannotUseOrDestroyASharedVolume,
           "SV-CAP-5 SV-LAUNCH-6 SV-DESTROY-9") {
   auto& agent = cluster().agents().front();
-  const std::string role = unique("cap");
+  const std::string role = ownRole("cap");
   Framework owner(cluster().master(), capable(role));
   owner.subscribe();
   auto v1 = volume("v1").role(role).size(32).shared();
@@ -183,7 +183,7 @@ SVH_CHECK(CapabilityGating, AFrameworkThatUpdatesItselfWithoutTheCapabilityStops
                     "in 1.9 (profile mesos-1.1)";
   }
   auto& agent = cluster().agents().front();
-  const std::string role = unique("cap");
+  const std::string role = ownRole("cap");
   Framework fw(cluster().master(), capable(role));
   fw.subscribe();
   auto v1 = volume("v1").role(role).size(32).shared();

@@ -72,9 +72,16 @@ bool failureMentions(const std::string& text) {
 
 static int g_serial = 0;  // checks started in this process: keeps names unique across repeats
 
+void Check::releaseRole(const std::string& role) {
+  std::vector<std::string> agent_ids;
+  for (const auto& agent : cluster().agents()) agent_ids.push_back(agent.id);
+  harness::releaseRole(cluster().master(), agent_ids, role, harness::runOptions().content_type);
+}
+
 void Check::SetUp() {
   ++g_serial;
-  harness::takeRoles();
+  // From here on what the check makes registers with its ledger.
+  ledger_scope_.emplace(&ledger_);
   auto it = clauseRegistry().find(currentCheck());
   if (it != clauseRegistry().end()) RecordProperty("clauses", it->second);
   auto mirrors = mirrorRegistry().find(currentCheck());
@@ -94,7 +101,7 @@ void Check::SetUp() {
   }
   // One that died since the last check fails this one, naming it.
   try {
-    util::checkRunAlive();
+    util::checkRunAlive(/*thorough=*/true);
   } catch (const util::RunProcessDied& e) {
     FAIL() << e.what();
   }
@@ -106,32 +113,23 @@ void Check::SetUp() {
 }
 
 void Check::TearDown() {
+  ledger_scope_.reset();
   if (not_run_) return;
   recordEvidence();
-  // Give back what the check reserved, so that later checks (and repeats)
-  // find the cluster as it was.
-  auto roles = harness::takeRoles();
   // Nothing to give back to a cluster a process of which died: the run ends.
   bool alive = true;
   try {
-    util::checkRunAlive();
+    util::checkRunAlive(/*thorough=*/true);
   } catch (const util::RunProcessDied& e) {
     alive = false;
     // The check in progress names the death, even where it failed first on
     // what the death caused (an event stream that broke with its master).
     if (!failureMentions(e.what())) ADD_FAILURE() << e.what();
   }
-  if (!roles.empty() && harness::clusterStartError().empty() && alive) {
-    std::vector<std::string> agent_ids;
-    for (const auto& agent : cluster().agents()) agent_ids.push_back(agent.id);
-    for (const auto& role : roles) {
-      try {
-        harness::releaseRole(cluster().master(), agent_ids, role,
-                             harness::runOptions().content_type);
-      } catch (const std::exception& e) {
-        ADD_FAILURE() << "teardown: " << e.what();
-      }
-    }
+  // Give back what the check made, newest first, so that later checks (and
+  // repeats) find the cluster as it was.
+  if (harness::clusterStartError().empty() && alive) {
+    for (const auto& problem : ledger_.undoAll()) ADD_FAILURE() << "teardown: " << problem;
   }
   saveLogs();
 }
@@ -275,6 +273,12 @@ std::string Check::unique(const std::string& prefix) const {
     c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
   }
   return name;
+}
+
+std::string Check::ownRole(const std::string& prefix) {
+  std::string role = unique(prefix);
+  ledger_.addRole(role);
+  return role;
 }
 
 }  // namespace svh::suites

@@ -41,6 +41,7 @@
 #include "harness/cluster/environment.hpp"
 #include "harness/http/client.hpp"
 #include "harness/scenario/framework.hpp"
+#include "harness/scenario/ledger.hpp"
 
 namespace svh::suites {
 
@@ -80,6 +81,10 @@ class Check : public ::testing::Test {
   void TearDown() override;
 
   harness::Cluster& cluster() { return harness::cluster(); }
+  // What the check made that must be given back when it ends, pass or fail:
+  // Frameworks register their roles; a check registers anything else it
+  // makes outside them (ledger().add(key, what, undo)).
+  harness::Ledger& ledger() { return ledger_; }
 
   // Reasons to SKIP, for checks that need them (empty when fine):
   // the agents are svh-agents this run started (disk, trace, sandboxes)...
@@ -92,6 +97,10 @@ class Check : public ::testing::Test {
   // A name unique to this check, for roles and frameworks, so that checks
   // never see each other's offers.
   std::string unique(const std::string& prefix) const;
+  // A role of this check's own: unique(prefix), given back when the check
+  // ends (its volumes destroyed, its reservations unreserved), whatever made
+  // them: a framework, the operator endpoints or the v1 operator API.
+  std::string ownRole(const std::string& prefix);
   // Where `agent` keeps volume `id` of `role` (SV-CREATE-4: '/' in a role
   // becomes ' ').
   static std::filesystem::path volumeDir(const harness::AgentHandle& agent, const std::string& role,
@@ -123,10 +132,14 @@ class Check : public ::testing::Test {
   std::vector<std::string> namedOf(const std::string& clauses, const char* what);
   void recordEvidence();
   void saveLogs();
+  void releaseRole(const std::string& role);
   std::vector<std::pair<std::filesystem::path, std::uintmax_t>> log_marks_;
   std::set<std::string> asserted_;
   std::map<std::string, std::string> skipped_;  // clause -> why (the first reason given)
   bool not_run_ = false;  // SetUp found that the run had stopped
+  // What the check made, undone in TearDown (harness/scenario/ledger.hpp).
+  harness::Ledger ledger_{[this](const std::string& role) { releaseRole(role); }};
+  std::optional<harness::LedgerScope> ledger_scope_;
 };
 
 }  // namespace svh::suites

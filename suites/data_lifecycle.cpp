@@ -27,7 +27,7 @@ SVH_MIRRORS(DataLifecycle, LaterTasksSeeWhatEarlierTasksWrote,
             "PersistentVolumeTest.AccessPersistentVolume");
 SVH_CHECK(DataLifecycle, LaterTasksSeeWhatEarlierTasksWrote, "H-DATA-1 H-DATA-2") {
   auto& agent = cluster().agents().front();
-  const std::string role = unique("data");
+  const std::string role = ownRole("data");
   Framework fw(cluster().master(), spec(role));
   fw.subscribe();
   auto w1 = volume("w1").role(role).size(32);
@@ -66,7 +66,7 @@ SVH_CHECK(DataLifecycle, RemovingAnEndedTasksSandboxLeavesTheVolumeData, "H-DATA
     GTEST_SKIP() << "agent " << agent.id << " removes sandboxes after --gc_delay=" << delay_flag
                  << ", too long to wait for (svharness starts its agents with 10secs)";
   }
-  const std::string role = unique("data");
+  const std::string role = ownRole("data");
   Framework fw(cluster().master(), spec(role));
   fw.subscribe();
   auto v1 = volume("v1").role(role).size(32).shared();
@@ -121,7 +121,7 @@ SVH_CHECK(DataLifecycle, AVolumeLivesUnderItsRoleOnTheAgent, "SV-CREATE-4") {
     GTEST_SKIP() << "SV-CREATE-4 with a sub-role: Mesos 1.1 has no hierarchical roles";
   }
   auto& agent = cluster().agents().front();
-  const std::string role = unique("data") + "/sub";
+  const std::string role = ownRole("data") + "/sub";
   Framework fw(cluster().master(), spec(role));
   fw.subscribe();
   auto v1 = volume("v1").role(role).size(32).shared();
@@ -140,7 +140,7 @@ SVH_MIRRORS(DataLifecycle, TheMastersStateAgreesWithItsOffers,
             "PersistentVolumeEndpointsTest.SlavesEndpointFullResources");
 SVH_CHECK(DataLifecycle, TheMastersStateAgreesWithItsOffers, "H-STATE-1") {
   auto& agent = cluster().agents().front();
-  const std::string role = unique("data");
+  const std::string role = ownRole("data");
   Framework fw(cluster().master(), spec(role));
   fw.subscribe();
   auto offer = createVolumes(fw, agent.id, {volume("v1").role(role).size(32).shared()});
@@ -192,7 +192,7 @@ SVH_MIRRORS(DataLifecycle, EachVolumeHasItsOwnDirectoryUntilItIsDestroyed,
 SVH_CHECK(DataLifecycle, EachVolumeHasItsOwnDirectoryUntilItIsDestroyed,
           "SV-CREATE-4 PV-DESTROY-3 H-DATA-3") {
   auto& agent = cluster().agents().front();
-  const std::string role = unique("data");
+  const std::string role = ownRole("data");
   const auto disk = needsLocalAgents();  // why the agent's disk cannot be read, if it cannot
   Framework fw(cluster().master(), spec(role));
   fw.subscribe();
@@ -257,7 +257,7 @@ SVH_CHECK(DataLifecycle, VolumesOfOverlappingRoleHierarchiesStayApart,
     GTEST_SKIP() << "Mesos 1.1 has no hierarchical roles (profile mesos-1.1)";
   }
   auto& agent = cluster().agents().front();
-  const std::string parent = unique("data");
+  const std::string parent = ownRole("data");
   const std::string child = parent + "/x";
   Framework fp(cluster().master(), spec(parent));
   fp.subscribe();

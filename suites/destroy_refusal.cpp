@@ -30,7 +30,7 @@ class DestroyRefusal : public Check {
 SVH_CHECK(DestroyRefusal, ASharedVolumeInUseIsNotDestroyedAndNothingChanges,
           "SV-DESTROY-1 SV-DESTROY-2 H-DATA-4") {
   auto& agent = cluster().agents().front();
-  const std::string role = unique("destroy");
+  const std::string role = ownRole("destroy");
   Framework fw(cluster().master(), spec(role));
   fw.subscribe();
   auto v1 = volume("v1").role(role).size(32).shared();
@@ -71,7 +71,7 @@ SVH_MIRRORS(DestroyRefusal, OnlyTheLastTaskEndingMakesTheVolumeDestroyable,
 SVH_CHECK(DestroyRefusal, OnlyTheLastTaskEndingMakesTheVolumeDestroyable,
           "SV-DESTROY-1 SV-DESTROY-7 SV-MODEL-5 H-DATA-3 PV-DESTROY-3") {
   auto& agent = cluster().agents().front();
-  const std::string role = unique("destroy");
+  const std::string role = ownRole("destroy");
   Framework fw(cluster().master(), spec(role));
   fw.subscribe();
   auto v1 = volume("v1").role(role).size(32).shared();
@@ -144,7 +144,7 @@ SVH_CHECK(DestroyRefusal, ADestroyMustRemoveEveryCopyTheAcceptHolds, "SV-DESTROY
                     "OQ-12; profile mesos-1.1)";
   }
   auto& agent = cluster().agents().front();
-  const std::string role = unique("destroy");
+  const std::string role = ownRole("destroy");
   auto with_filters = spec(role);
   with_filters.min_allocatable = {{"disk", 1}};
   Framework fw(cluster().master(), with_filters);
@@ -168,7 +168,7 @@ SVH_CHECK(DestroyRefusal, ADestroyMustRemoveEveryCopyTheAcceptHolds, "SV-DESTROY
 
 SVH_CHECK(DestroyRefusal, DestroyAndLaunchOfOneVolumeInOneAccept, "SV-DESTROY-4 SV-LAUNCH-6") {
   auto& agent = cluster().agents().front();
-  const std::string role = unique("destroy");
+  const std::string role = ownRole("destroy");
   Framework fw(cluster().master(), spec(role));
   fw.subscribe();
   auto v1 = volume("v1").role(role).size(32).shared();
@@ -222,7 +222,7 @@ SVH_MIRRORS(DestroyRefusal, ADestroyRescindsEveryOtherOfferOfTheVolume,
 SVH_CHECK(DestroyRefusal, ADestroyRescindsEveryOtherOfferOfTheVolume,
           "SV-DESTROY-5 SV-OFFER-8 SV-OFFER-2") {
   auto& agent = cluster().agents().front();
-  const std::string role = unique("destroy");
+  const std::string role = ownRole("destroy");
   Framework fw1(cluster().master(), spec(role));
   fw1.subscribe();
   auto v1 = volume("v1").role(role).size(32).shared();
@@ -254,7 +254,7 @@ SVH_MIRRORS(DestroyRefusal, ADestroyOfAVolumeTheOffersDoNotHoldIsDropped,
 SVH_CHECK(DestroyRefusal, ADestroyOfAVolumeTheOffersDoNotHoldIsDropped,
           "SV-DESTROY-9 PV-DESTROY-2 SV-MODEL-4 SV-MODEL-3") {
   auto& agent = cluster().agents().front();
-  const std::string role = unique("destroy");
+  const std::string role = ownRole("destroy");
   Framework fw(cluster().master(), spec(role));
   fw.subscribe();
   auto offer = createVolumes(fw, agent.id, {volume("v1").role(role).size(32).shared()});
@@ -293,7 +293,7 @@ SVH_CHECK(DestroyRefusal, ADestroyAndAnOfferOfTheVolumeToASubRole, "SV-DESTROY-6
     GTEST_SKIP() << "SV-DESTROY-6 with sub-roles: Mesos 1.1 has no hierarchical roles";
   }
   auto& agent = cluster().agents().front();
-  const std::string role = unique("destroy");
+  const std::string role = ownRole("destroy");
   auto owner_spec = spec(role);
   owner_spec.min_allocatable = {{"disk", 1}};
   Framework owner(cluster().master(), owner_spec);
@@ -336,7 +336,7 @@ SVH_CHECK(DestroyRefusal, ADroppedDestroyAndTheOffersItRescinds, "SV-DESTROY-6 S
     GTEST_SKIP() << "needs offer_filters (Mesos 1.7+) and the copy check of 1.4+";
   }
   auto& agent = cluster().agents().front();
-  const std::string role = unique("destroy");
+  const std::string role = ownRole("destroy");
   Framework fw1(cluster().master(), spec(role));
   fw1.subscribe();
   auto v1 = volume("v1").role(role).size(32).shared();

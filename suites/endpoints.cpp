@@ -48,7 +48,7 @@ SVH_MIRRORS(Endpoints, ReserveCreateDestroyUnreserveThroughTheFormEndpoints,
 SVH_CHECK(Endpoints, ReserveCreateDestroyUnreserveThroughTheFormEndpoints,
           "SV-HTTP-1 SV-CREATE-1 PV-OFFER-2 SV-DESTROY-7 RES-1") {
   auto& agent = cluster().agents().front();
-  const std::string role = unique("http");
+  const std::string role = ownRole("http");
   auto v1 = volume("v1").role(role).size(32).shared();
   makeVolume(agent.id, v1);
   Framework fw(cluster().master(), spec(role));
@@ -72,7 +72,7 @@ SVH_CHECK(Endpoints, ReserveCreateDestroyUnreserveThroughTheFormEndpoints,
 SVH_CHECK(Endpoints, DestroyingAVolumeInUseIsABadRequestAndChangesNothing,
           "SV-HTTP-2 SV-DESTROY-1 H-DATA-4") {
   auto& agent = cluster().agents().front();
-  const std::string role = unique("http");
+  const std::string role = ownRole("http");
   auto v1 = volume("v1").role(role).size(32).shared();
   auto w1 = volume("w1").role(role).size(32);
   makeVolume(agent.id, v1);
@@ -131,7 +131,7 @@ SVH_MIRRORS(Endpoints, DestroyingAVolumeThatDoesNotExistIsABadRequest,
 SVH_CHECK(Endpoints, DestroyingAVolumeThatDoesNotExistIsABadRequest,
           "SV-HTTP-2 PV-DESTROY-2 SV-MODEL-3 SV-MODEL-4") {
   auto& agent = cluster().agents().front();
-  const std::string role = unique("http");
+  const std::string role = ownRole("http");
   auto v1 = volume("v1").role(role).size(32).shared();
   makeVolume(agent.id, v1);
   const std::vector<std::pair<std::string, VolumeBuilder>> wrong = {
@@ -157,7 +157,7 @@ SVH_MIRRORS(Endpoints, TheDiskUnderAVolumeCannotBeUnreserved,
             "UnreserveOperationValidationTest.NoPersistentVolumes");
 SVH_CHECK(Endpoints, TheDiskUnderAVolumeCannotBeUnreserved, "SV-HTTP-4 RES-6 PV-UNRESERVE-1") {
   auto& agent = cluster().agents().front();
-  const std::string role = unique("http");
+  const std::string role = ownRole("http");
   auto v1 = volume("v1").role(role).size(32).shared();
   makeVolume(agent.id, v1);
   auto answer = op_->unreserve(agent.id, {v1.reservedDisk()});
@@ -182,7 +182,7 @@ SVH_MIRRORS(Endpoints, AVolumeTheReservationCannotHoldConflicts,
             "PersistentVolumeEndpointsTest.DynamicReservationRoleMismatch");
 SVH_CHECK(Endpoints, AVolumeTheReservationCannotHoldConflicts, "PV-CREATE-6 PV-CREATE-1") {
   auto& agent = cluster().agents().front();
-  const std::string role = unique("http");
+  const std::string role = ownRole("http");
   auto reserved = op_->reserve(agent.id, {volume("v1").role(role).size(32).reservedDisk()});
   ASSERT_EQ(reserved.result_int(), 202) << reserved.body();
   auto answer = op_->createVolumes(agent.id, {volume("v1").role(role).size(64).shared()});
@@ -212,7 +212,7 @@ SVH_MIRRORS(Endpoints, VolumesAreCreatedReadWriteAndNamedSoInADestroy,
 SVH_CHECK(Endpoints, VolumesAreCreatedReadWriteAndNamedSoInADestroy,
           "SV-RO-1 SV-RO-6 PV-DESTROY-1") {
   auto& agent = cluster().agents().front();
-  const std::string role = unique("http");
+  const std::string role = ownRole("http");
   auto reserved = op_->reserve(agent.id, {volume("v1").role(role).size(32).reservedDisk()});
   ASSERT_EQ(reserved.result_int(), 202) << reserved.body();
   const std::string read_only =
@@ -229,7 +229,7 @@ SVH_CHECK(Endpoints, VolumesAreCreatedReadWriteAndNamedSoInADestroy,
                400, "Not a persistent volume");
 
   // The scheduler path drops an RO CREATE: the reserved disk stays plain.
-  const std::string role2 = unique("http-fw");
+  const std::string role2 = ownRole("http-fw");
   Framework fw(cluster().master(), spec(role2));
   fw.subscribe();
   auto ro = volume("v2").role(role2).size(32).shared().readOnly();
@@ -259,7 +259,7 @@ SVH_MIRRORS(Endpoints, TheV1OperatorApiCreatesAndDestroysVolumes,
 SVH_CHECK(Endpoints, TheV1OperatorApiCreatesAndDestroysVolumes,
           "SV-HTTP-1 SV-HTTP-2 PV-DESTROY-2") {
   auto& agent = cluster().agents().front();
-  const std::string role = unique("http");
+  const std::string role = ownRole("http");
   auto v1 = volume("v1").role(role).size(32).shared();
   auto reserved = op_->reserve(agent.id, {v1.reservedDisk()});
   ASSERT_EQ(reserved.result_int(), 202) << reserved.body();
@@ -305,7 +305,7 @@ SVH_CHECK(Endpoints, TheV1OperatorApiCreatesAndDestroysVolumes,
 // volume: a launch from a stale offer fails (SV-LAUNCH-11).
 SVH_CHECK(Endpoints, DestroyingAVolumeHeldInSeveralOffers, "SV-HTTP-3 SV-LAUNCH-11") {
   auto& agent = cluster().agents().front();
-  const std::string role = unique("http");
+  const std::string role = ownRole("http");
   auto v1 = volume("v1").role(role).size(32).shared();
   Framework fw1(cluster().master(), spec(role));
   fw1.subscribe();
@@ -370,7 +370,7 @@ SVH_MIRRORS(Endpoints, AVolumeCreatedThroughAnOfferIsDestroyedThroughTheEndpoint
 SVH_CHECK(Endpoints, AVolumeCreatedThroughAnOfferIsDestroyedThroughTheEndpoint,
           "SV-HTTP-1 SV-CREATE-1 PV-DESTROY-3") {
   auto& agent = cluster().agents().front();
-  const std::string role = unique("http");
+  const std::string role = ownRole("http");
   Framework fw(cluster().master(), spec(role));
   fw.subscribe();
   auto v1 = volume("v1").role(role).size(32).shared();
@@ -409,7 +409,7 @@ SVH_MIRRORS(Endpoints, AVolumeCreatedThroughTheEndpointIsDestroyedThroughAnOffer
 SVH_CHECK(Endpoints, AVolumeCreatedThroughTheEndpointIsDestroyedThroughAnOffer,
           "SV-HTTP-1 SV-CREATE-1 SV-DESTROY-7") {
   auto& agent = cluster().agents().front();
-  const std::string role = unique("http");
+  const std::string role = ownRole("http");
   auto v1 = volume("v1").role(role).size(32).shared();
   makeVolume(agent.id, v1);
   Framework fw(cluster().master(), spec(role));

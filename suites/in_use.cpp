@@ -35,7 +35,7 @@ class InUse : public Check {
 SVH_CHECK(InUse, AnotherFrameworksTaskKeepsTheVolumeFromADestroy,
           "SV-DESTROY-1 SV-DESTROY-2 H-DATA-4 SV-LAUNCH-3") {
   auto& agent = cluster().agents().front();
-  const std::string role = unique("inuse");
+  const std::string role = ownRole("inuse");
   Framework owner(cluster().master(), spec(role));
   owner.subscribe();
   auto v1 = volume("v1").role(role).size(32).shared();
@@ -71,7 +71,7 @@ SVH_CHECK(InUse, ATaskLaunchedEarlierInTheSameAcceptKeepsTheVolumeFromADestroy,
                     "abort a Mesos 1.1 master (OQ-12; profile mesos-1.1)";
   }
   auto& agent = cluster().agents().front();
-  const std::string role = unique("inuse");
+  const std::string role = ownRole("inuse");
   auto with_filters = spec(role);
   with_filters.min_allocatable = {{"disk", 1}};
   Framework fw(cluster().master(), with_filters);
@@ -104,7 +104,7 @@ SVH_CHECK(InUse, ATaskLaunchedEarlierInTheSameAcceptKeepsTheVolumeFromADestroy,
 // task uses it.
 SVH_CHECK(InUse, ANonSharedVolumeInUseIsWithheldFromEveryFrameworkOfTheRole, "PV-OFFER-1") {
   auto& agent = cluster().agents().front();
-  const std::string role = unique("inuse");
+  const std::string role = ownRole("inuse");
   Framework owner(cluster().master(), spec(role));
   owner.subscribe();
   auto w1 = volume("w1").role(role).size(32);

@@ -33,7 +33,7 @@ SVH_MIRRORS(Launch, SeveralTasksOfOneAcceptShareTheOneOfferedCopy,
 SVH_CHECK(Launch, SeveralTasksOfOneAcceptShareTheOneOfferedCopy,
           "SV-LAUNCH-1 SV-CREATE-3 RES-8 H-DATA-1") {
   auto& agent = cluster().agents().front();
-  const std::string role = unique("launch");
+  const std::string role = ownRole("launch");
   Framework fw(cluster().master(), spec(role));
   fw.subscribe();
   auto v1 = volume("v1").role(role).size(32).shared();
@@ -62,7 +62,7 @@ SVH_MIRRORS(Launch, TasksOfTwoFrameworksUseOneVolumeAtOnce,
             "PersistentVolumeTest.SharedPersistentVolumeMultipleFrameworks");
 SVH_CHECK(Launch, TasksOfTwoFrameworksUseOneVolumeAtOnce, "SV-LAUNCH-3 SV-ALLOC-5 H-DATA-1") {
   auto& agent = cluster().agents().front();
-  const std::string role = unique("launch");
+  const std::string role = ownRole("launch");
   Framework fw1(cluster().master(), spec(role));
   fw1.subscribe();
   auto v1 = volume("v1").role(role).size(64).shared();
@@ -118,7 +118,7 @@ SVH_MIRRORS(Launch, LaterAcceptsUseTheVolumeWhileEarlierTasksRun,
             "VolumeGidManagerTest.ROOT_UNPRIVILEGED_USER_GidReused");
 SVH_CHECK(Launch, LaterAcceptsUseTheVolumeWhileEarlierTasksRun, "SV-LAUNCH-4 SV-OFFER-1") {
   auto& agent = cluster().agents().front();
-  const std::string role = unique("launch");
+  const std::string role = ownRole("launch");
   Framework fw(cluster().master(), spec(role));
   fw.subscribe();
   auto v1 = volume("v1").role(role).size(32).shared();
@@ -144,7 +144,7 @@ SVH_CHECK(Launch, LaterAcceptsUseTheVolumeWhileEarlierTasksRun, "SV-LAUNCH-4 SV-
 
 SVH_CHECK(Launch, AnExecutorCannotHoldASharedVolume, "SV-LAUNCH-5") {
   auto& agent = cluster().agents().front();
-  const std::string role = unique("launch");
+  const std::string role = ownRole("launch");
   Framework fw(cluster().master(), spec(role));
   fw.subscribe();
   auto v1 = volume("v1").role(role).size(32).shared();
@@ -158,7 +158,7 @@ SVH_CHECK(Launch, AnExecutorCannotHoldASharedVolume, "SV-LAUNCH-5") {
 
 SVH_CHECK(Launch, ATaskNamingAVolumeTheOffersDoNotHoldIsInvalid, "SV-LAUNCH-6 SV-MODEL-4") {
   auto& agent = cluster().agents().front();
-  const std::string role = unique("launch");
+  const std::string role = ownRole("launch");
   Framework fw(cluster().master(), spec(role));
   fw.subscribe();
   auto v1 = volume("v1").role(role).size(32).shared();
@@ -181,7 +181,7 @@ SVH_CHECK(Launch, ATaskNamingAVolumeTheOffersDoNotHoldIsInvalid, "SV-LAUNCH-6 SV
 
 SVH_CHECK(Launch, TasksOfOneGroupNeedACopyEach, "SV-LAUNCH-7") {
   auto& agent = cluster().agents().front();
-  const std::string role = unique("launch");
+  const std::string role = ownRole("launch");
   Framework fw(cluster().master(), spec(role));
   fw.subscribe();
   auto v1 = volume("v1").role(role).size(32).shared();
@@ -211,7 +211,7 @@ SVH_CHECK(Launch, TasksOfOneGroupNeedACopyEach, "SV-LAUNCH-7") {
 // recorded; a task that runs must see the volume.
 SVH_CHECK(Launch, ACreateBetweenTwoLaunchesOfTheVolume, "SV-LAUNCH-8 SV-LAUNCH-6") {
   auto& agent = cluster().agents().front();
-  const std::string role = unique("launch");
+  const std::string role = ownRole("launch");
   Framework fw(cluster().master(), spec(role));
   fw.subscribe();
   auto v1 = volume("v1").role(role).size(32).shared();
@@ -244,7 +244,7 @@ SVH_CHECK(Launch, ACreateBetweenTwoLaunchesOfTheVolume, "SV-LAUNCH-8 SV-LAUNCH-6
 SVH_CHECK(Launch, ATaskSeesTheVolumeAtTheContainerPathOfItsOwnResource,
           "SV-LAUNCH-9 H-PATH-1 SV-MODEL-3") {
   auto& agent = cluster().agents().front();
-  const std::string role = unique("launch");
+  const std::string role = ownRole("launch");
   Framework fw(cluster().master(), spec(role));
   fw.subscribe();
   auto v1 = volume("v1").role(role).size(32).path("data").shared();
@@ -280,7 +280,7 @@ SVH_MIRRORS(
 SVH_CHECK(Launch, OneAcceptReservesCreatesAndLaunchesAGroupOnTheVolume,
           "SV-LAUNCH-7 SV-CREATE-3 RES-8") {
   auto& agent = cluster().agents().front();
-  const std::string role = unique("launch");
+  const std::string role = ownRole("launch");
   Framework fw(cluster().master(), spec(role));
   fw.subscribe();
   auto v1 = volume("v1").role(role).size(32).shared();

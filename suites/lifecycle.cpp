@@ -23,7 +23,7 @@ SVH_CHECK(Lifecycle, CreateShareLaunchDestroy,
   auto& agent = cluster().agents().front();
   // Mode RO is asserted where the agent enforces it, and skipped elsewhere.
   const auto no_ro = needsReadOnlyEnforcement(agent);
-  const std::string role = unique("lifecycle");
+  const std::string role = ownRole("lifecycle");
   Framework fw(cluster().master(), {.role = role, .content_type = runOptions().content_type});
   fw.subscribe();
 

@@ -19,7 +19,7 @@ class OfferVisibility : public Check {
 SVH_CHECK(OfferVisibility, ASharedVolumeInUseIsStillOfferedAsItWasCreated,
           "SV-OFFER-1 SV-OFFER-5 PV-OFFER-2 SV-MODEL-1") {
   auto& agent = cluster().agents().front();
-  const std::string role = unique("offers");
+  const std::string role = ownRole("offers");
   Framework fw(cluster().master(), spec(role));
   fw.subscribe();
   auto v1 = volume("v1").role(role).size(32).path("data").shared();
@@ -51,7 +51,7 @@ SVH_CHECK(OfferVisibility, ASharedVolumeInUseIsStillOfferedAsItWasCreated,
 
 SVH_CHECK(OfferVisibility, ANonSharedVolumeInUseIsWithheldUntilItsTaskEnds, "PV-OFFER-1") {
   auto& agent = cluster().agents().front();
-  const std::string role = unique("offers");
+  const std::string role = ownRole("offers");
   Framework fw(cluster().master(), spec(role));
   fw.subscribe();
   auto w1 = volume("w1").role(role).size(32);
@@ -81,7 +81,7 @@ SVH_MIRRORS(OfferVisibility, EveryFrameworkOfTheRoleIsOfferedTheVolumeWhileOther
 SVH_CHECK(OfferVisibility, EveryFrameworkOfTheRoleIsOfferedTheVolumeWhileOthersHoldIt,
           "SV-OFFER-1 SV-OFFER-2") {
   auto& agent = cluster().agents().front();
-  const std::string role = unique("offers");
+  const std::string role = ownRole("offers");
   Framework fw1(cluster().master(), spec(role));
   fw1.subscribe();
   auto v1 = volume("v1").role(role).size(32).shared();
@@ -114,7 +114,7 @@ SVH_CHECK(OfferVisibility, FrameworksOfSubRolesAreOfferedTheVolumeOthersAreNot,
     GTEST_SKIP() << "SV-OFFER-4: Mesos 1.1 has no hierarchical roles (profile mesos-1.1)";
   }
   auto& agent = cluster().agents().front();
-  const std::string role = unique("offers");
+  const std::string role = ownRole("offers");
   Framework owner(cluster().master(), spec(role));
   owner.subscribe();
   owner.decline(createVolumes(owner, agent.id, {volume("v1").role(role).size(32).shared()}));
@@ -141,7 +141,7 @@ SVH_CHECK(OfferVisibility, FrameworksOfSubRolesAreOfferedTheVolumeOthersAreNot,
 
 SVH_CHECK(OfferVisibility, DecliningOrLeavingTheVolumeDoesNotDisturbItsTasks, "SV-OFFER-6") {
   auto& agent = cluster().agents().front();
-  const std::string role = unique("offers");
+  const std::string role = ownRole("offers");
   Framework fw(cluster().master(), spec(role));
   fw.subscribe();
   auto v1 = volume("v1").role(role).size(32).shared();

@@ -34,7 +34,7 @@ SVH_CHECK(Resize, ASharedVolumeCannotBeGrownOrShrunk, "SV-RESIZE-1") {
     GTEST_SKIP() << "SV-RESIZE-1: resizing arrived in Mesos 1.6 (profile mesos-1.1)";
   }
   auto& agent = cluster().agents().front();
-  const std::string role = unique("resize");
+  const std::string role = ownRole("resize");
   Framework fw(cluster().master(), {.role = role, .content_type = runOptions().content_type});
   fw.subscribe();
   auto v1 = volume("v1").role(role).size(32).shared();

@@ -34,7 +34,7 @@ class RoEnforcement : public Check {
     if (agent().local() && !fs::exists(probe_)) {
       GTEST_SKIP() << "svh-probe is not next to svharness: " << probe_;
     }
-    role_ = unique("ro");
+    role_ = ownRole("ro");
   }
 
   AgentHandle& agent() { return cluster().agents().front(); }

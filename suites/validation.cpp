@@ -73,7 +73,7 @@ SVH_MIRRORS(Validation, OnlyPersistentVolumesCanBeShared,
             "ResourceValidationTest.UnshareableResource");
 SVH_CHECK(Validation, OnlyPersistentVolumesCanBeShared, "SV-MODEL-2") {
   auto& agent = cluster().agents().front();
-  const std::string role = unique("valid");
+  const std::string role = ownRole("valid");
   OperatorClient op(cluster().master());
   auto shared_disk = reservedTo(disk(32), role, "svharness");
   shared_disk.mutable_shared();
@@ -102,7 +102,7 @@ SVH_MIRRORS(Validation, ACreateTurnsReservedDiskIntoTheVolumeAndADestroyTurnsItB
 SVH_CHECK(Validation, ACreateTurnsReservedDiskIntoTheVolumeAndADestroyTurnsItBack,
           "SV-CREATE-2 PV-CREATE-6 SV-DESTROY-7 SV-ARITH-8") {
   auto& agent = cluster().agents().front();
-  const std::string role = unique("valid");
+  const std::string role = ownRole("valid");
   Framework fw(cluster().master(), spec(role));
   fw.subscribe();
   auto offer = unreservedDiskOffer(fw, agent.id, 100);
@@ -138,7 +138,7 @@ SVH_MIRRORS(Validation, PersistenceIdsAreUniquePerRoleOnAnAgent,
             "CreateOperationValidationTest.DuplicatedPersistenceID");
 SVH_CHECK(Validation, PersistenceIdsAreUniquePerRoleOnAnAgent, "PV-CREATE-3") {
   auto& agent = cluster().agents().front();
-  const std::string role = unique("valid");
+  const std::string role = ownRole("valid");
   Framework fw(cluster().master(), spec(role));
   fw.subscribe();
   auto offer = createVolumes(
@@ -161,7 +161,7 @@ SVH_CHECK(Validation, PersistenceIdsAreUniquePerRoleOnAnAgent, "PV-CREATE-3") {
                "Persistence ID 'v1' is not unique");
 
   // The same id in another role is another volume.
-  const std::string other = unique("valid-other");
+  const std::string other = ownRole("valid-other");
   Framework fw2(cluster().master(), spec(other));
   fw2.subscribe();
   fw2.decline(createVolumes(fw2, agent.id, {volume("v1").role(other).size(32).shared()}));
@@ -170,7 +170,7 @@ SVH_CHECK(Validation, PersistenceIdsAreUniquePerRoleOnAnAgent, "PV-CREATE-3") {
 
 SVH_CHECK(Validation, AVolumeNeedsAVolumeInfoAValidIdAndNoHostPath, "PV-CREATE-2") {
   auto& agent = cluster().agents().front();
-  const std::string role = unique("valid");
+  const std::string role = ownRole("valid");
   OperatorClient op(cluster().master());
   auto reserved = op.reserve(agent.id, {reservedTo(disk(32), role, "svharness")});
   ASSERT_EQ(reserved.result_int(), 202) << reserved.body();
@@ -198,7 +198,7 @@ SVH_MIRRORS(Validation, AFrameworkNamesItsOwnPrincipalInWhatItReservesAndCreates
 SVH_CHECK(Validation, AFrameworkNamesItsOwnPrincipalInWhatItReservesAndCreates,
           "PV-CREATE-4 RES-4") {
   auto& agent = cluster().agents().front();
-  const std::string role = unique("valid");
+  const std::string role = ownRole("valid");
   Framework fw(cluster().master(), spec(role));  // principal "svharness"
   fw.subscribe();
   auto offer = unreservedDiskOffer(fw, agent.id, 64);
@@ -229,7 +229,7 @@ SVH_CHECK(Validation, AFrameworkNamesItsOwnPrincipalInWhatItReservesAndCreates,
 // unreserved; different labels keep reservations apart.
 SVH_CHECK(Validation, ReservationsOfOneRoleMergeAndCanBeUnreservedInParts, "RES-5 RES-1") {
   auto& agent = cluster().agents().front();
-  const std::string role = unique("valid");
+  const std::string role = ownRole("valid");
   Framework fw(cluster().master(), spec(role));
   fw.subscribe();
   auto offer = unreservedDiskOffer(fw, agent.id, 96);
@@ -258,7 +258,7 @@ SVH_CHECK(Validation, ReservationsOfOneRoleMergeAndCanBeUnreservedInParts, "RES-
 
 SVH_CHECK(Validation, AFrameworkReservesOnlyForItsOwnRoles, "RES-3") {
   auto& agent = cluster().agents().front();
-  const std::string role = unique("valid");
+  const std::string role = ownRole("valid");
   Framework fw(cluster().master(), spec(role));
   fw.subscribe();
   auto offer = unreservedDiskOffer(fw, agent.id, 32);
@@ -287,7 +287,7 @@ SVH_CHECK(Validation, AFrameworkReservesOnlyForItsOwnRoles, "RES-3") {
 // that fails leaves the reservation made.
 SVH_CHECK(Validation, ReserveAndCreateInOneAcceptAreNotAtomic, "RES-8") {
   auto& agent = cluster().agents().front();
-  const std::string role = unique("valid");
+  const std::string role = ownRole("valid");
   Framework fw(cluster().master(), spec(role));
   fw.subscribe();
   auto offer = unreservedDiskOffer(fw, agent.id, 32);
@@ -306,7 +306,7 @@ SVH_CHECK(Validation, ASubRoleRefinesAndReturnsItsParentsReservation, "RES-7") {
     GTEST_SKIP() << "RES-7: Mesos 1.1 has no reservation refinement (profile mesos-1.1)";
   }
   auto& agent = cluster().agents().front();
-  const std::string role = unique("valid");
+  const std::string role = ownRole("valid");
   const std::string child = role + "/child";
   Framework parent(cluster().master(), spec(role));
   parent.subscribe();
@@ -335,7 +335,7 @@ SVH_CHECK(Validation, ASubRoleRefinesAndReturnsItsParentsReservation, "RES-7") {
 // PV-CREATE-5: one CREATE's volumes must be allocated to one role.
 SVH_CHECK(Validation, TheVolumesOfOneCreateAreAllocatedToOneRole, "PV-CREATE-5") {
   auto& agent = cluster().agents().front();
-  const std::string role = unique("valid");
+  const std::string role = ownRole("valid");
   Framework fw(cluster().master(), spec(role));
   fw.subscribe();
   auto offer = unreservedDiskOffer(fw, agent.id, 64);
@@ -362,7 +362,7 @@ SVH_CHECK(Validation, ACreateRescindsNoOffer, "SV-CREATE-5") {
     GTEST_SKIP() << "needs offer_filters (Mesos 1.7+) to offer reserved disk alone";
   }
   auto& agent = cluster().agents().front();
-  const std::string role = unique("valid");
+  const std::string role = ownRole("valid");
   OperatorClient op(cluster().master());
   auto reserved = op.reserve(agent.id, {reservedTo(disk(32), role, "svharness")});
   ASSERT_EQ(reserved.result_int(), 202) << reserved.body();
@@ -400,7 +400,7 @@ SVH_MIRRORS(Validation, TheWholeLifeOfAVolumeWorksInThePreRefinementFormat,
 SVH_CHECK(Validation, TheWholeLifeOfAVolumeWorksInThePreRefinementFormat,
           "SV-CREATE-1 SV-DESTROY-7 RES-1 RES-7") {
   auto& agent = cluster().agents().front();
-  const std::string role = unique("valid");
+  const std::string role = ownRole("valid");
   auto old_style = spec(role);
   old_style.capabilities = {Capability::MULTI_ROLE, Capability::SHARED_RESOURCES};
   Framework fw(cluster().master(), old_style);

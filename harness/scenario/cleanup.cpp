@@ -1,7 +1,6 @@
 #include "harness/scenario/cleanup.hpp"
 
 #include <map>
-#include <mutex>
 #include <set>
 
 #include "harness/scenario/framework.hpp"
@@ -9,9 +8,6 @@
 namespace svh::harness {
 
 namespace {
-
-std::mutex g_mutex;
-std::vector<std::string> g_roles;
 
 bool dynamicallyReservedTo(const Resource& resource, const std::string& role) {
   if (resource.reservations_size() > 0) {
@@ -35,16 +31,6 @@ Resource baseDisk(Resource volume) {
 }
 
 }  // namespace
-
-void recordRole(const std::string& role) {
-  std::lock_guard lock(g_mutex);
-  if (std::find(g_roles.begin(), g_roles.end(), role) == g_roles.end()) g_roles.push_back(role);
-}
-
-std::vector<std::string> takeRoles() {
-  std::lock_guard lock(g_mutex);
-  return std::exchange(g_roles, {});
-}
 
 void releaseRole(const http::Url& master, const std::vector<std::string>& agent_ids,
                  const std::string& role, ContentType content_type) {
