@@ -186,7 +186,7 @@ void Cluster::adoptExternalAgents() {
   }
 }
 
-std::optional<std::string> Cluster::deadProcess() {
+std::optional<std::string> Cluster::deadProcess(bool thorough) {
   if (stopped_) return std::nullopt;
   auto died = [](ChildProcess& process) -> std::optional<std::string> {
     if (process.running()) return std::nullopt;
@@ -195,6 +195,16 @@ std::optional<std::string> Cluster::deadProcess() {
   };
   if (master_) {
     if (auto death = died(*master_)) return death;
+  } else if (auto now = std::chrono::steady_clock::now(); thorough || now >= next_master_look_) {
+    next_master_look_ = now + std::chrono::milliseconds(250);
+    try {
+      http::Client(master_url_.host, master_url_.port).get("/health", std::chrono::seconds(2));
+    } catch (const http::HttpError& e) {
+      const std::string why = e.what();
+      if (why.find("refused") != std::string::npos) {
+        return "the master at " + master_url_.str() + " is not there (" + why + ")";
+      }
+    }
   }
   for (auto& agent : agents_) {
     if (!agent.process) continue;

@@ -86,7 +86,9 @@ class Cluster {
   // The first of the processes this cluster started (the bundled master, its
   // svh-agents) found dead when it should run: "svh-agent-0 exited with
   // code 137"; nullopt while all run. A restart's own stop is not a death.
-  std::optional<std::string> deadProcess();
+  // A master at a URL is dead when it refuses connections (asked when
+  // `thorough`, else at most every 250 ms; a slow answer is not a death).
+  std::optional<std::string> deadProcess(bool thorough = false);
 
   // Stops agents, then the master, checks that no mount is left under the
   // run dir and removes it. Returns what had to be forced (empty if clean).
@@ -108,6 +110,8 @@ class Cluster {
   http::Url master_url_;
   std::vector<AgentHandle> agents_;
   bool stopped_ = false;
+  // When deadProcess() next asks a master at a URL whether it is there.
+  std::chrono::steady_clock::time_point next_master_look_{};
 };
 
 // Mount points at or below `dir` (from /proc/self/mountinfo).

@@ -62,9 +62,9 @@ void ClusterEnvironment::SetUp() {
     g_cluster = std::move(started);
     // From now on a wait that finds a process of the run dead fails at once,
     // and the run stops (run_liveness.hpp, check.cpp).
-    util::setLivenessProbe([]() -> std::optional<std::string> {
+    util::setLivenessProbe([](bool thorough) -> std::optional<std::string> {
       std::lock_guard lock(g_cluster_mutex);
-      return g_cluster ? g_cluster->deadProcess() : std::nullopt;
+      return g_cluster ? g_cluster->deadProcess(thorough) : std::nullopt;
     });
   } catch (const std::exception& e) {
     g_start_error = e.what();

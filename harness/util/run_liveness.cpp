@@ -15,9 +15,9 @@ void setLivenessProbe(LivenessProbe probe) {
   g_probe = std::move(probe);
 }
 
-void checkRunAlive() {
+void checkRunAlive(bool thorough) {
   std::unique_lock lock(g_mutex);
-  if (!g_death && g_probe) g_death = g_probe();
+  if (!g_death && g_probe) g_death = g_probe(thorough);
   if (g_death) throw RunProcessDied(*g_death);
 }
 

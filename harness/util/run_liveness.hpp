@@ -22,14 +22,16 @@ class RunProcessDied : public std::runtime_error {
 };
 
 // Returns which process died ("svh-agent-0 exited with code 137"), or
-// nullopt while all live. Called on the waiting thread, at most every few
-// milliseconds; an empty function removes the probe.
-using LivenessProbe = std::function<std::optional<std::string>()>;
+// nullopt while all live. Called on the waiting thread, as often as every
+// few milliseconds; `thorough` (between checks) asks it to look at what it
+// otherwise looks at only now and then (a master at a URL). An empty
+// function removes the probe.
+using LivenessProbe = std::function<std::optional<std::string>(bool thorough)>;
 void setLivenessProbe(LivenessProbe probe);
 
 // Asks the probe; once it has named a dead process, throws RunProcessDied
 // with that text now and every time after.
-void checkRunAlive();
+void checkRunAlive(bool thorough = false);
 
 // The death found so far, if any (without asking the probe).
 std::optional<std::string> runProcessDeath();

@@ -7,6 +7,7 @@
 #include <signal.h>
 
 #include <nlohmann/json.hpp>
+#include <regex>
 
 #include <gtest/gtest.h>
 
@@ -79,6 +80,35 @@ INSTANTIATE_TEST_SUITE_P(Processes, DeadProcess,
                            return info.param.program == "svh-agent" ? std::string("Agent")
                                                                     : std::string("Master");
                          });
+
+// The same for a master at a URL that goes away: it refuses connections.
+TEST(DeadProcess, AMasterAtAUrlThatGoesAwayStopsTheRunNamingIt) {
+  TempDir dir;
+  Running master(binary("svh-master"), {"--port=0", "--allocation_interval=50ms"},
+                 dir.path() / "master.log");
+  ASSERT_TRUE(master.awaitOutput("svh-master ready at ", 30s)) << readFile(dir.path() / "master.log");
+  std::smatch ready;
+  std::string log = readFile(dir.path() / "master.log");
+  ASSERT_TRUE(std::regex_search(log, ready, std::regex("ready at (http://\\S+)")));
+  const std::string url = ready[1].str();
+
+  auto report = dir.path() / "report";
+  auto output = dir.path() / "output";
+  Running svharness(binary("svharness"), {"--master", url, "--report-dir", report.string()},
+                    output);
+  ASSERT_TRUE(svharness.awaitOutput("PASS", 120s)) << readFile(output);
+  auto run_dir = runDirOf(report);
+  master.signal(SIGKILL);
+  auto code = svharness.awaitExit(90s);
+  ASSERT_TRUE(code.has_value()) << "svharness still running 90 s after its master was killed:\n"
+                                << readFile(output);
+  const std::string out = readFile(output);
+  EXPECT_EQ(*code, 3) << out;
+  EXPECT_NE(out.find("svharness: the run stopped: the master at "), std::string::npos) << out;
+  EXPECT_NE(out.find("is not there"), std::string::npos) << out;
+  EXPECT_NE(out.find("NOT RUN"), std::string::npos) << out;
+  expectNothingLeft(run_dir);
+}
 
 }  // namespace
 }  // namespace svh::test
