@@ -15,6 +15,18 @@
 // LAUNCH_GROUP). Operation resources must first go through
 // fakes::validateAndUpgradeResources() and get the offer's allocation info,
 // as the Mesos master does before validating.
+//
+// One file per concern implements this header (tests/fakes/ is split the
+// same way):
+//   * capabilities.cpp: AgentCapabilities, framework capabilities and roles;
+//   * common_validation.cpp: Mesos common::validation (src/common/
+//     validation.cpp): commands, containers, checks, scalars, offer filters;
+//   * resource_list_validation.cpp: Resources (validation::resource);
+//   * operation_validation.cpp: offer operations (validation::operation);
+//   * task_validation.cpp: tasks, task groups, executors;
+//   * scheduler_validation.cpp: frameworks, scheduler calls, offers;
+//   * operator_call_validation.cpp: operator calls;
+//   * validation_support.hpp/.cpp: what several of them share (internal).
 
 #include <google/protobuf/repeated_field.h>
 
