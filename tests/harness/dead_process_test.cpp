@@ -23,6 +23,9 @@ struct Victim {
   std::string named;    // how the run must name it
 };
 
+// How googletest names a parameter in its output.
+void PrintTo(const Victim& victim, std::ostream* out) { *out << victim.named; }
+
 class DeadProcess : public ::testing::TestWithParam<Victim> {};
 
 TEST_P(DeadProcess, AKilledProcessStopsTheRunAtOnceNamingIt) {

@@ -15,6 +15,7 @@
 #include <nlohmann/json.hpp>
 #include <regex>
 
+#include "harness/http/client.hpp"
 #include "results_evidence.hpp"
 #include "run_support.hpp"
 
@@ -42,6 +43,26 @@ std::string quoted(const std::string& word) {
   std::string out = "'";
   for (char c : word) out += c == '\'' ? std::string("'\\''") : std::string(1, c);
   return out + "'";
+}
+
+// What a run left of its own on the master: roles other than the agent's
+// static one that still hold reservations (and so volumes), and frameworks
+// still registered.
+std::vector<std::string> leftovers(const std::string& host, std::uint16_t port) {
+  std::vector<std::string> out;
+  http::Client client(host, port);
+  auto state = nlohmann::json::parse(client.get("/master/state").body(), nullptr, false);
+  if (state.is_discarded()) return {"/master/state is not JSON"};
+  for (const auto& agent : state.value("slaves", nlohmann::json::array())) {
+    const auto reserved = agent.value("reserved_resources", nlohmann::json::object());
+    for (const auto& [role, resources] : reserved.items()) {
+      if (role != "svh-static") out.push_back("reservations of role " + role + ": " + resources.dump());
+    }
+  }
+  for (const auto& framework : state.value("frameworks", nlohmann::json::array())) {
+    out.push_back("framework " + framework.value("name", "") + " " + framework.value("id", ""));
+  }
+  return out;
 }
 
 TEST(ExternalAgents, NothingHoldsThatNoCheckAssertedWhenTheAgentsDiskIsHidden) {
@@ -99,6 +120,20 @@ TEST(ExternalAgents, NothingHoldsThatNoCheckAssertedWhenTheAgentsDiskIsHidden) {
   EXPECT_FALSE(clauses["SV-CREATE-4"].value("skip_reasons", nlohmann::json::array()).empty());
   EXPECT_EQ(clauses["H-DATA-3"]["standing"], "holds")
       << "H-DATA-3: a volume created again starts empty, which tasks see on any agent";
+
+  // The run gave back everything it made, so a second run on the same
+  // long-lived cluster meets nothing of the first and passes too.
+  const auto port = static_cast<std::uint16_t>(std::stoi(ready[2].str()));
+  for (const auto& left : leftovers(ready[1].str(), port)) ADD_FAILURE() << "left behind: " << left;
+  auto again = run(binary("svharness"),
+                   {"--master", url, "--agents", "external", "--report-dir",
+                    (dir.path() / "report-2").string()},
+                   600s);
+  EXPECT_EQ(again.exit_code, 0) << "a second run on the same cluster did not pass\n"
+                                << again.out << again.err;
+  for (const auto& left : leftovers(ready[1].str(), port)) {
+    ADD_FAILURE() << "left behind by the second run: " << left;
+  }
 
   agent.signal(SIGTERM);
   EXPECT_TRUE(agent.awaitExit(30s).has_value()) << "svh-agent did not stop on SIGTERM";
