@@ -159,6 +159,11 @@ SVH_CHECK(Validation, PersistenceIdsAreUniquePerRoleOnAnAgent, "PV-CREATE-3") {
   OperatorClient op(cluster().master());
   expectAnswer(op.createVolumes(agent.id, {volume("v1").role(role).size(32)}), 400,
                "Persistence ID 'v1' is not unique");
+  // So is one identical to the shared v1 there (same id, role, size and
+  // shared), which a master that adds it to the agent's resources would take
+  // for a second copy of v1: Mesos 1.12 accepts it and aborts later.
+  expectAnswer(op.createVolumes(agent.id, {volume("v1").role(role).size(32).shared()}), 400,
+               "Persistence ID 'v1' is not unique");
 
   // The same id in another role is another volume.
   const std::string other = ownRole("valid-other");

@@ -46,6 +46,10 @@ std::vector<SeededFault> catalogue() {
        "A CREATE of a volume with mode RO is accepted."},
       {F::kUnreserveUnderVolume, "unreserve-under-volume", kMaster, "PV-UNRESERVE-1",
        "An UNRESERVE of a persistent volume is accepted and the volume leaves its reservation."},
+      {F::kCreateAcceptsSharedDuplicate, "create-accepts-shared-duplicate", kMaster,
+       "PV-CREATE-3",
+       "A CREATE of a volume identical to a shared one the agent has (same id, role, size) is "
+       "accepted as a second copy of it, as Mesos 1.12's check lets it through."},
       // ---- destroy
       {F::kDestroyInUseOwnTasksOnly, "destroy-in-use-own-tasks-only", kMaster, "SV-DESTROY-1",
        "A DESTROY is refused only while the destroying framework's own tasks use the volume; "

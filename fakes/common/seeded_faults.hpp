@@ -34,6 +34,7 @@ enum class Fault : std::uint8_t {
   kDestroyKeepsSharedCopies,
   kCreateReadOnlyVolume,
   kUnreserveUnderVolume,
+  kCreateAcceptsSharedDuplicate,
   // ---- svh-master: destroy
   kDestroyInUseOwnTasksOnly,
   kDestroyInUseRunningTasksOnly,

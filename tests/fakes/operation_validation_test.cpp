@@ -96,6 +96,16 @@ TEST(CreateOperationValidationTest, DuplicatedPersistenceID) {
   EXPECT_EQ("Persistence ID 'id1' is not unique",
             text(validateCreate(create, Resources(), std::nullopt, {})));
 
+  // An identical shared duplicate too, though as Resources it would only be
+  // a second copy of the one there (Mesos's check misses it; SPEC says
+  // unique, and its master aborts later).
+  Resource shared = volume1;
+  shared.mutable_shared();
+  EXPECT_EQ("Persistence ID 'id1' is not unique",
+            text(validateCreate(createOf({shared}), Resources(shared), std::nullopt, {})));
+  EXPECT_EQ("Persistence ID 'id1' is not unique",
+            text(validateCreate(createOf({shared, shared}), Resources(), std::nullopt, {})));
+
   // The same id under another role is fine.
   Resource other_role = resource("disk", "64", "role2");
   *other_role.mutable_disk() = diskInfo("id1", "path1");

@@ -193,9 +193,10 @@ Problem validateCreate(const Operation::Create& create, const Resources& checkpo
   if (auto error = validatePersistentVolumes(create.volumes(), read_only_allowed)) {
     return "Not a persistent volume: " + *error;
   }
-  if (auto error = validateUniquePersistenceIds(checkpointed + Resources(create.volumes()))) {
-    return error;
-  }
+  auto duplicate = faults.has(fakes::Fault::kCreateAcceptsSharedDuplicate)
+                       ? validateUniquePersistenceIds(checkpointed + Resources(create.volumes()))
+                       : validateNewPersistenceIds(checkpointed, create.volumes());
+  if (duplicate) return duplicate;
 
   for (const Resource& volume : create.volumes()) {
     const std::string text = fakes::toString(volume);

@@ -90,6 +90,21 @@ Problem validateUniquePersistenceIds(const Resources& resources) {
   return std::nullopt;
 }
 
+Problem validateNewPersistenceIds(const Resources& checkpointed, const ResourceList& volumes) {
+  std::map<std::string, std::set<std::string>> ids_by_role;
+  for (const auto& entry : checkpointed.persistentVolumes().entries()) {
+    ids_by_role[reservationRoleOf(entry.resource)].insert(entry.resource.disk().persistence().id());
+  }
+  for (const Resource& volume : volumes) {
+    if (!fakes::isPersistentVolume(volume)) continue;
+    const std::string& id = volume.disk().persistence().id();
+    if (!ids_by_role[reservationRoleOf(volume)].insert(id).second) {
+      return "Persistence ID '" + id + "' is not unique";
+    }
+  }
+  return std::nullopt;
+}
+
 Problem validateAllocatedToSingleRole(const Resources& resources) {
   std::optional<std::string> first;
   for (const auto& entry : resources.entries()) {

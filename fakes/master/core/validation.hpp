@@ -97,6 +97,12 @@ Problem validateResourceList(const ResourceList& resources);
 // an id (PV-CREATE-3). Identical shared volumes collapse into one entry in
 // a Resources value and so never count as duplicates of each other.
 Problem validateUniquePersistenceIds(const Resources& resources);
+// PV-CREATE-3 for a CREATE: no volume of `volumes` has the persistence id of
+// a checkpointed volume of its role or of another in the list. Compared as a
+// list, not as Resources: an identical shared duplicate added to Resources
+// only counts a second copy, which Mesos's check (checkpointed + volumes)
+// misses, and its master later aborts on.
+Problem validateNewPersistenceIds(const Resources& checkpointed, const ResourceList& volumes);
 
 // All resources allocated to one role (PV-CREATE-5, RES-3): "The resources
 // are not allocated to a role" / "The resources have multiple allocation
