@@ -275,6 +275,12 @@ std::string Check::unique(const std::string& prefix) const {
   return name;
 }
 
+harness::Resource Check::offered(const harness::Offer& offer, const std::string& id) {
+  auto volume = harness::findVolume(offer, id);
+  if (!volume) throw harness::CheckFailure("offer " + harness::describe(offer) + " lacks volume " + id);
+  return *volume;
+}
+
 std::string Check::ownRole(const std::string& prefix) {
   std::string role = unique(prefix);
   ledger_.addRole(role);

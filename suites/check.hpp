@@ -81,6 +81,13 @@ class Check : public ::testing::Test {
   void TearDown() override;
 
   harness::Cluster& cluster() { return harness::cluster(); }
+  // A framework of `role` speaking the run's encoding (--content-type).
+  static harness::FrameworkSpec spec(const std::string& role) {
+    return {.role = role, .content_type = harness::runOptions().content_type};
+  }
+  // The volume `id` as `offer` holds it now (what a DESTROY must name);
+  // throws CheckFailure if the offer lacks it.
+  static harness::Resource offered(const harness::Offer& offer, const std::string& id);
   // What the check made that must be given back when it ends, pass or fail:
   // Frameworks register their roles; a check registers anything else it
   // makes outside them (ledger().add(key, what, undo)).

@@ -16,12 +16,7 @@ namespace svh::suites {
 
 using namespace harness;  // the story API reads best unqualified
 
-class DataLifecycle : public Check {
- protected:
-  FrameworkSpec spec(const std::string& role) {
-    return {.role = role, .content_type = runOptions().content_type};
-  }
-};
+class DataLifecycle : public Check {};
 
 SVH_MIRRORS(DataLifecycle, LaterTasksSeeWhatEarlierTasksWrote,
             "PersistentVolumeTest.AccessPersistentVolume");

@@ -11,18 +11,7 @@ namespace svh::suites {
 
 using namespace harness;  // the story API reads best unqualified
 
-class DestroyRefusal : public Check {
- protected:
-  FrameworkSpec spec(const std::string& role) {
-    return {.role = role, .content_type = runOptions().content_type};
-  }
-  // The volume as the master offers it now (what a DESTROY must name).
-  static Resource offered(const Offer& offer, const std::string& id) {
-    auto volume = findVolume(offer, id);
-    if (!volume) throw CheckFailure("offer " + describe(offer) + " lacks volume " + id);
-    return *volume;
-  }
-};
+class DestroyRefusal : public Check {};
 
 // Tasks check the data on any agent: a watcher launched with the writer
 // sees its data there before the DESTROY is sent, a checker launched after

@@ -20,9 +20,6 @@ class Endpoints : public Check {
     if (IsSkipped()) return;
     op_ = std::make_unique<OperatorClient>(cluster().master());
   }
-  FrameworkSpec spec(const std::string& role) {
-    return {.role = role, .content_type = runOptions().content_type};
-  }
   // Reserves the volume's disk and creates it, both through the endpoints.
   void makeVolume(const std::string& agent_id, const VolumeBuilder& v) {
     auto reserved = op_->reserve(agent_id, {v.reservedDisk()});

@@ -13,14 +13,6 @@ using namespace harness;  // the story API reads best unqualified
 
 class InUse : public Check {
  protected:
-  FrameworkSpec spec(const std::string& role) {
-    return {.role = role, .content_type = runOptions().content_type};
-  }
-  static Resource offered(const Offer& offer, const std::string& id) {
-    auto volume = findVolume(offer, id);
-    if (!volume) throw CheckFailure("offer " + describe(offer) + " lacks volume " + id);
-    return *volume;
-  }
   // A task on `volume` that reads what it wrote before, then runs until
   // killed: it exits non-zero (TASK_FAILED) if the file changes under it.
   static TaskBuilder guard(const std::string& name, const std::string& agent_id,

@@ -12,9 +12,6 @@ using namespace harness;  // the story API reads best unqualified
 
 class Launch : public Check {
  protected:
-  FrameworkSpec spec(const std::string& role) {
-    return {.role = role, .content_type = runOptions().content_type};
-  }
   // The task ended with TASK_ERROR, REASON_TASK_INVALID and a message that
   // says the task asked for more than the offers hold (SV-LAUNCH-6).
   static void expectInvalid(

@@ -9,12 +9,7 @@ namespace svh::suites {
 
 using namespace harness;  // the story API reads best unqualified
 
-class OfferVisibility : public Check {
- protected:
-  FrameworkSpec spec(const std::string& role) {
-    return {.role = role, .content_type = runOptions().content_type};
-  }
-};
+class OfferVisibility : public Check {};
 
 SVH_CHECK(OfferVisibility, ASharedVolumeInUseIsStillOfferedAsItWasCreated,
           "SV-OFFER-1 SV-OFFER-5 PV-OFFER-2 SV-MODEL-1") {

@@ -13,10 +13,6 @@ using namespace harness;  // the story API reads best unqualified
 
 class Validation : public Check {
  protected:
-  FrameworkSpec spec(const std::string& role) {
-    return {.role = role, .content_type = runOptions().content_type};
-  }
-
   // Counts master/operations/<type>/error around a dropped operation, where
   // the master reports it (HEAD does; 1.1 did not).
   class DropCounter {
