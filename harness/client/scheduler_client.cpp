@@ -263,7 +263,7 @@ Event SchedulerClient::await(const std::function<bool(const Event&)>& match,
       }
     }
     checked = pending_.size();
-    util::checkRunAlive();
+    checkRunAliveUnlocked(lock);
     if (ended_ || Clock::now() >= deadline) break;
     arrived_.wait_until(lock, std::min(deadline, Clock::now() + kLivenessSlice));
   }
@@ -276,11 +276,19 @@ Event SchedulerClient::await(const std::function<bool(const Event&)>& match,
   throw AwaitTimeout(message);
 }
 
+// The liveness probe may ask a master over HTTP: never with the lock held,
+// or the reader thread could not hand over events meanwhile.
+void SchedulerClient::checkRunAliveUnlocked(std::unique_lock<std::mutex>& lock) {
+  lock.unlock();
+  util::checkRunAlive();  // a throw leaves `lock` released, which its owner's scope accepts
+  lock.lock();
+}
+
 std::optional<Event> SchedulerClient::next(std::chrono::milliseconds timeout) {
   std::unique_lock lock(mutex_);
   const auto deadline = Clock::now() + timeout;
   while (pending_.empty() && !ended_ && Clock::now() < deadline) {
-    util::checkRunAlive();
+    checkRunAliveUnlocked(lock);
     arrived_.wait_until(lock, std::min(deadline, Clock::now() + kLivenessSlice));
   }
   if (pending_.empty()) return std::nullopt;

@@ -98,6 +98,7 @@ class SchedulerClient {
   std::string streamEnd() const;
 
  private:
+  void checkRunAliveUnlocked(std::unique_lock<std::mutex>& lock);
   void onData(std::string_view bytes);
   void onEnd(const std::string& why);
   void acknowledge(const mesos::v1::TaskStatus& status);
