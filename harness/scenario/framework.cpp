@@ -163,14 +163,27 @@ Offer Framework::awaitOffer(const OfferMatch& match, const std::string& what,
 Offer Framework::awaitOfferWithout(const OfferMatch& forbidden, const std::string& forbidden_what,
                                    const OfferMatch& fence, const std::string& fence_what,
                                    std::chrono::milliseconds timeout) {
+  // An offer the master made before it acted on what the check sent (an
+  // ACCEPT still in flight when the offer left) may hold what is forbidden,
+  // if the master then takes it back: its RESCIND comes before the fence.
+  // One that is never rescinded is a violation.
+  std::vector<Offer> forbidden_seen;
   auto checked = [&](const Offer& offer) {
     if (forbidden(offer)) {
-      throw CheckFailure("offer " + describe(offer) + " has " + forbidden_what +
-                         " (expected no such offer before " + fence_what + ")");
+      forbidden_seen.push_back(offer);
+      return false;
     }
     return fence(offer);
   };
-  return awaitOffer(checked, fence_what + " without " + forbidden_what, timeout);
+  Offer fenced = awaitOffer(checked, fence_what + " without " + forbidden_what, timeout);
+  for (const auto& offer : forbidden_seen) {
+    if (!wasRescinded(offer)) {
+      throw CheckFailure("offer " + describe(offer) + " has " + forbidden_what +
+                         " (expected no such offer before " + fence_what +
+                         ", or its rescind before that)");
+    }
+  }
+  return fenced;
 }
 
 void Framework::awaitRescind(const Offer& offer, std::chrono::milliseconds timeout) {

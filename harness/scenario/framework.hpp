@@ -71,8 +71,9 @@ class Framework {
                    std::chrono::milliseconds timeout = kDefaultWait);
   // Absence, fenced positively (SPEC 0): each offer received must not satisfy
   // `forbidden` until one satisfying `fence` arrives, which is returned (it
-  // must not be forbidden either). Throws CheckFailure naming the offending
-  // offer.
+  // must not be forbidden either), unless the master rescinded it before the
+  // fence (an offer it made before acting on an ACCEPT in flight). Throws
+  // CheckFailure naming the offending offer.
   Offer awaitOfferWithout(const OfferMatch& forbidden, const std::string& forbidden_what,
                           const OfferMatch& fence, const std::string& fence_what,
                           std::chrono::milliseconds timeout = kDefaultWait);
